@@ -1,0 +1,91 @@
+import type { spawn } from 'node:child_process';
+import type { CommandRunEvent, FileChangeEvent, ToolSpec } from '@outpost/protocol';
+import { z } from 'zod';
+
+/**
+ * Kinds of tool failure. A failure is data returned to the model, phrased so it can act on it;
+ * the run goes on. Tool-specific detail belongs in `message`, not in new kinds.
+ */
+export type ToolErrorKind =
+  | 'invalid-arguments'
+  | 'unknown-tool'
+  | 'not-approved'
+  | 'not-found'
+  | 'outside-project'
+  | 'no-match'
+  | 'ambiguous-match'
+  | 'too-large'
+  | 'binary-file'
+  | 'io-error'
+  | 'timeout'
+  | 'cancelled';
+
+export interface ToolError {
+  kind: ToolErrorKind;
+  message: string;
+}
+
+/** What a tool did to the world, recorded as session events by the agent loop. */
+export type ToolEffect = Omit<FileChangeEvent, 'toolCallId'> | Omit<CommandRunEvent, 'toolCallId'>;
+
+export type ToolResult =
+  | {
+      ok: true;
+      /** Exactly what the model is shown. */
+      output: string;
+      /** A few words for the user ("42 lines", "exit 0 in 1.2 s"). */
+      summary: string;
+      effects?: ToolEffect[];
+    }
+  | { ok: false; error: ToolError; effects?: ToolEffect[] };
+
+/**
+ * What a tool may touch, which decides whether the approval policy asks first:
+ * `read` never asks, `write` changes files, `command` runs a process.
+ */
+export type ToolAccess = 'read' | 'write' | 'command';
+
+/** Spawns a process; injected so tests and sandboxes can control it. Same shape as node's spawn. */
+export type SpawnProcess = typeof spawn;
+
+export interface ToolContext {
+  /** Absolute, symlink-resolved project root; every path a tool touches must stay inside it. */
+  projectRoot: string;
+  signal: AbortSignal;
+  toolCallId: string;
+}
+
+export interface Tool<Input = unknown> {
+  name: string;
+  description: string;
+  access: ToolAccess;
+  inputSchema: z.ZodType<Input>;
+  /** One short line naming the call for the user and for approval questions: `edit_file src/a.ts`. */
+  describeCall(input: Input): string;
+  execute(input: Input, context: ToolContext): Promise<ToolResult>;
+}
+
+/** A tool whose input type has been erased, as kept in a tool set. */
+export type AnyTool = Tool<never>;
+
+export function defineTool<Input>(definition: {
+  name: string;
+  description: string;
+  access: ToolAccess;
+  inputSchema: z.ZodType<Input>;
+  describeCall: (input: Input) => string;
+  execute: (input: Input, context: ToolContext) => Promise<ToolResult>;
+}): Tool<Input> {
+  return definition;
+}
+
+/** The JSON-schema view of a tool that is sent to the model. */
+export function toToolSpec(tool: Tool<never>): ToolSpec {
+  const schema = z.toJSONSchema(tool.inputSchema, { io: 'input' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return { name: tool.name, description: tool.description, inputSchema: schema };
+}
+
+export function toolError(kind: ToolErrorKind, message: string): ToolResult {
+  return { ok: false, error: { kind, message } };
+}

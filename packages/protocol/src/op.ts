@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { HlcTimestamp } from './hybrid-logical-clock-timestamp.js';
+
+/**
+ * Record kinds in the op log. Each kind has one merge rule (DESIGN §3.5):
+ * `session` fields are last-writer-wins; a `session-event` is an immutable member of a grow-only set.
+ */
+export const RecordKind = z.enum(['session', 'session-event']);
+export type RecordKind = z.infer<typeof RecordKind>;
+
+/** Every record lives in one space: `device:<id>` never leaves the device, `user:` and `team:` sync. */
+export const SpaceId = z
+  .string()
+  .regex(/^(device|user|team):[A-Za-z0-9._/-]+$/, 'expected a space like user:<id>');
+export type SpaceId = z.infer<typeof SpaceId>;
+
+/**
+ * One change: the op log is the source of truth, and the tables are what replaying it produces.
+ * Identity is `(device, seq)`; order for last-writer-wins is `(hlc, device)`.
+ */
+export const Op = z.object({
+  device: z.string().min(1),
+  seq: z.number().int().positive(),
+  hlc: HlcTimestamp,
+  space: SpaceId,
+  kind: RecordKind,
+  record: z.string().min(1),
+  /** The field a last-writer-wins op sets; `$event` for a grow-only set member. */
+  field: z.string().min(1),
+  value: z.unknown(),
+});
+export type Op = z.infer<typeof Op>;

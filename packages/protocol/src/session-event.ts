@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { ToolCall } from './model-message.js';
+
+const step = z.number().int().nonnegative();
+
+export const UserMessageEvent = z.object({ type: z.literal('user-message'), text: z.string() });
+export type UserMessageEvent = z.infer<typeof UserMessageEvent>;
+
+/** What the model said in one step. `partial` marks text cut off by a failed stream. */
+export const AssistantMessageEvent = z.object({
+  type: z.literal('assistant-message'),
+  step,
+  text: z.string(),
+  reasoning: z.string().optional(),
+  partial: z.boolean(),
+});
+export type AssistantMessageEvent = z.infer<typeof AssistantMessageEvent>;
+
+export const ToolCallEvent = z.object({
+  type: z.literal('tool-call'),
+  step,
+  toolCallId: ToolCall.shape.id,
+  toolName: z.string(),
+  /** The raw argument text as the model produced it (it may not parse). */
+  arguments: z.string(),
+});
+export type ToolCallEvent = z.infer<typeof ToolCallEvent>;
+
+export const ToolResultEvent = z.object({
+  type: z.literal('tool-result'),
+  step,
+  toolCallId: z.string(),
+  toolName: z.string(),
+  ok: z.boolean(),
+  /** Exactly what the model was shown. */
+  output: z.string(),
+  errorKind: z.string().optional(),
+});
+export type ToolResultEvent = z.infer<typeof ToolResultEvent>;
+
+export const FileChangeEvent = z.object({
+  type: z.literal('file-change'),
+  toolCallId: z.string(),
+  /** Path relative to the project root, with `/` separators. */
+  path: z.string(),
+  /** sha256 of the content before the change; null when the file did not exist. */
+  beforeHash: z.string().nullable(),
+  /** sha256 of the content after the change; null when the file was deleted. */
+  afterHash: z.string().nullable(),
+  linesAdded: z.number().int().nonnegative(),
+  linesRemoved: z.number().int().nonnegative(),
+  /** Unified diff, cut to a size cap. */
+  diff: z.string(),
+});
+export type FileChangeEvent = z.infer<typeof FileChangeEvent>;
+
+export const CommandRunEvent = z.object({
+  type: z.literal('command-run'),
+  toolCallId: z.string(),
+  command: z.string(),
+  /** null when the process was killed by a signal or could not start. */
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number().nonnegative(),
+  /** Head and tail of the combined output, cut to a size cap. */
+  outputExcerpt: z.string(),
+});
+export type CommandRunEvent = z.infer<typeof CommandRunEvent>;
+
+export const ModelCallEvent = z.object({
+  type: z.literal('model-call'),
+  step,
+  provider: z.string(),
+  model: z.string(),
+  inputTokens: z.number().int().nonnegative().nullable(),
+  outputTokens: z.number().int().nonnegative().nullable(),
+  timeToFirstTokenMs: z.number().nonnegative().nullable(),
+  durationMs: z.number().nonnegative(),
+  finishReason: z.string(),
+});
+export type ModelCallEvent = z.infer<typeof ModelCallEvent>;
+
+export const ErrorEvent = z.object({
+  type: z.literal('error'),
+  kind: z.enum(['model', 'cancelled', 'step-limit', 'internal']),
+  message: z.string(),
+  step: step.optional(),
+});
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+
+/** The payload of one immutable session event (a member of the session's grow-only set). */
+export const SessionEventData = z.discriminatedUnion('type', [
+  UserMessageEvent,
+  AssistantMessageEvent,
+  ToolCallEvent,
+  ToolResultEvent,
+  FileChangeEvent,
+  CommandRunEvent,
+  ModelCallEvent,
+  ErrorEvent,
+]);
+export type SessionEventData = z.infer<typeof SessionEventData>;
+export type SessionEventType = SessionEventData['type'];
+
+/** A stored event: its identity and place in the log, plus the payload. */
+export interface SessionEvent {
+  id: string;
+  sessionId: string;
+  /** Hybrid logical clock timestamp of the op that added it; events display in `(hlc, device, seq)` order. */
+  hlc: string;
+  device: string;
+  seq: number;
+  /** Wall-clock milliseconds when it was recorded. */
+  time: number;
+  data: SessionEventData;
+}
