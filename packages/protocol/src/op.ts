@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { HlcTimestamp } from './hybrid-logical-clock-timestamp.js';
 
 /**
- * Record kinds in the op log. Each kind has one merge rule (DESIGN §3.5):
+ * Record kinds this version understands. Each kind has one merge rule (DESIGN §3.5):
  * `session` fields are last-writer-wins; a `session-event` is an immutable member of a grow-only set.
+ * An op may carry a kind not listed here (written by a newer client): it is kept and forwarded.
  */
 export const RecordKind = z.enum(['session', 'session-event']);
 export type RecordKind = z.infer<typeof RecordKind>;
@@ -23,7 +24,8 @@ export const Op = z.object({
   seq: z.number().int().positive(),
   hlc: HlcTimestamp,
   space: SpaceId,
-  kind: RecordKind,
+  /** One of `RecordKind` for this version; any other kind is kept but not materialised. */
+  kind: z.string().min(1),
   record: z.string().min(1),
   /** The field a last-writer-wins op sets; `$event` for a grow-only set member. */
   field: z.string().min(1),

@@ -1,0 +1,85 @@
+import type { SpaceId } from '@outpost/protocol';
+import { uuidv7, type IdGenerator } from '../ids/ids.js';
+import { openDatabase, writeTransaction } from './database.js';
+import { createHybridLogicalClock } from './hybrid-logical-clock.js';
+import { MetaKey, readOrInitializeMeta } from './meta.js';
+import { migrate } from './migrations.js';
+import { readOps } from './op-log.js';
+import { readMaterializedState, rebuildFromOpLog, type MaterializedState } from './rebuild.js';
+import { createSessionStore, type SessionStore } from './session-store.js';
+import type { StoredOp } from './stored-op.js';
+
+export interface StoreOptions {
+  path: string;
+  /** The database key: 64 hexadecimal characters (see `loadOrCreateStoreKey`). */
+  keyHex: string;
+  /** Wall clock in milliseconds; default `Date.now`. */
+  now?: () => number;
+  /** Ids of new sessions and events; default UUIDv7. */
+  generateId?: IdGenerator;
+}
+
+/** The local store: one encrypted SQLite file per user, with the op log as source of truth. */
+export interface Store {
+  readonly path: string;
+  /** This install's device (incarnation) id: the `device` of every local op. */
+  readonly deviceId: string;
+  /** `user:<local user id>`: the space of the user's sessions and events. */
+  readonly userSpace: SpaceId;
+  readonly sessions: SessionStore;
+  /** Every op in the log, in `(hlc, device, seq)` order. */
+  ops(): StoredOp[];
+  /** Rebuilds every derived table by replaying the op log. */
+  rebuild(): void;
+  readMaterializedState(): MaterializedState;
+  /** `ok`, or SQLite's list of problems (`PRAGMA integrity_check` and foreign-key violations). */
+  integrityCheck(): string;
+  close(): void;
+}
+
+/**
+ * Opens the store, creating and migrating it as needed. On first open it records a new device id
+ * and local user id. Throws `StoreError` for a wrong key, a foreign file, or a file written by a
+ * newer Outpost.
+ */
+export function openStore(options: StoreOptions): Store {
+  const now = options.now ?? Date.now;
+  const generateId = options.generateId ?? (() => uuidv7(now));
+  const db = openDatabase({ path: options.path, keyHex: options.keyHex });
+  let identity: { deviceId: string; userId: string };
+  try {
+    migrate(db, { now });
+    identity = writeTransaction(db, () => ({
+      deviceId: readOrInitializeMeta(db, MetaKey.deviceId, () => uuidv7(now)),
+      userId: readOrInitializeMeta(db, MetaKey.userId, () => uuidv7(now)),
+    }));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const clock = createHybridLogicalClock({ now });
+  const userSpace: SpaceId = `user:${identity.userId}`;
+
+  return {
+    path: options.path,
+    deviceId: identity.deviceId,
+    userSpace,
+    sessions: createSessionStore({ db, clock, now, generateId, space: userSpace }),
+    ops: () => readOps(db),
+    rebuild: () => rebuildFromOpLog(db),
+    readMaterializedState: () => readMaterializedState(db),
+    integrityCheck() {
+      const problems = (db.pragma('integrity_check') as { integrity_check: string }[])
+        .map((row) => row.integrity_check)
+        .filter((line) => line !== 'ok');
+      const foreignKeys = db.pragma('foreign_key_check') as { table: string; rowid: number }[];
+      problems.push(
+        ...foreignKeys.map((row) => `foreign key violation in ${row.table} row ${row.rowid}`),
+      );
+      return problems.length === 0 ? 'ok' : problems.join('\n');
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
