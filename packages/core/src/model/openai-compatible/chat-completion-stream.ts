@@ -1,0 +1,227 @@
+import type { ModelErrorInfo, ModelRequest, StreamPart } from '@outpost/protocol';
+import { createParser } from 'eventsource-parser';
+import type { IdGenerator } from '../../ids/ids.js';
+import { IdleTimeout } from '../idle-timeout.js';
+import {
+  cancelledError,
+  connectionBrokeError,
+  describeConnectionFailure,
+  httpStatusError,
+  idleTimeoutError,
+  protocolError,
+  streamReportedError,
+  unreachableError,
+} from '../model-server-errors.js';
+import { parseRetryAfter, retryableStatuses, retryDelayMs } from '../retry-policy.js';
+import { ChatCompletionAccumulator, type ChunkReadResult } from './chat-completion-chunks.js';
+import { toChatCompletionBody } from './chat-completion-request.js';
+
+export interface ChatStreamSettings {
+  /** Without a trailing slash, as named in messages. */
+  baseUrl: string;
+  model: string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+  maxRetries: number;
+  idleTimeoutMs: number;
+  sleep: (milliseconds: number) => Promise<void>;
+  random: () => number;
+  generateId: IdGenerator;
+}
+
+/** How one attempt failed: `retry` is true only when it is retryable and nothing was yielded. */
+interface AttemptFailure {
+  error: ModelErrorInfo;
+  retry: boolean;
+  retryAfterMs?: number;
+}
+
+/**
+ * Streams one chat completion. Never throws: a failure becomes one `error` part and the stream
+ * ends. A retryable failure (connection refused or reset, 408/409/425/429/5xx, a connection that
+ * dies before any output) is retried with backoff, but only while nothing has been yielded yet:
+ * partial output already consumed cannot be taken back.
+ */
+export async function* streamChatCompletion(
+  settings: ChatStreamSettings,
+  request: ModelRequest,
+): AsyncGenerator<StreamPart, void> {
+  const { signal } = request;
+  try {
+    const body = JSON.stringify(toChatCompletionBody(settings.model, request));
+    for (let retry = 0; ; retry++) {
+      if (signal?.aborted) {
+        yield { type: 'error', error: cancelledError() };
+        return;
+      }
+      const failure = yield* attempt(settings, body, signal);
+      if (failure === undefined) return;
+      if (!failure.retry || retry >= settings.maxRetries) {
+        const tries = retry > 0 && failure.retry ? ` Tried ${retry + 1} times.` : '';
+        yield {
+          type: 'error',
+          error: { ...failure.error, message: failure.error.message + tries },
+        };
+        return;
+      }
+      const delay = retryDelayMs(retry, settings.random, failure.retryAfterMs);
+      await unlessAborted(settings.sleep(delay), signal);
+    }
+  } catch (error) {
+    // Not a failure of the server but of this code; still reported as a part, as promised.
+    const detail = error instanceof Error ? error.message : String(error);
+    yield { type: 'error', error: protocolError(settings.baseUrl, detail) };
+  }
+}
+
+async function* attempt(
+  settings: ChatStreamSettings,
+  body: string,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<StreamPart, AttemptFailure | undefined> {
+  const { baseUrl } = settings;
+  const controller = new AbortController();
+  const forwardAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  const idle = new IdleTimeout(settings.idleTimeoutMs, controller);
+  let outputStarted = false;
+
+  /** A rejected fetch or read, classified: cancelled, timed out, or a connection problem. */
+  const interrupted = (error: unknown, phase: 'connect' | 'read'): AttemptFailure => {
+    if (signal?.aborted) return { error: cancelledError(), retry: false };
+    if (idle.expired)
+      return { error: idleTimeoutError(baseUrl, settings.idleTimeoutMs), retry: false };
+    const connection = describeConnectionFailure(error);
+    if (phase === 'connect' && !connection.connected) {
+      return { error: unreachableError(baseUrl, connection), retry: connection.retryable };
+    }
+    const when =
+      phase === 'connect' ? 'before-answer' : outputStarted ? 'after-output' : 'before-output';
+    const retry = phase === 'connect' ? connection.retryable : !outputStarted;
+    return { error: connectionBrokeError(baseUrl, connection.reason, when), retry };
+  };
+
+  try {
+    let response: Response;
+    try {
+      response = await idle.watch(
+        settings.fetch(`${baseUrl}/chat/completions`, {
+          method: 'POST',
+          headers: settings.headers,
+          body,
+          signal: controller.signal,
+        }),
+      );
+    } catch (error) {
+      return interrupted(error, 'connect');
+    }
+    if (!response.ok) {
+      let text = '';
+      try {
+        text = await idle.watch(response.text());
+      } catch (error) {
+        if (signal?.aborted || idle.expired) return interrupted(error, 'read');
+        // An unreadable error body: the status alone still tells what happened.
+      }
+      const retryable = retryableStatuses.has(response.status);
+      return {
+        error: httpStatusError(baseUrl, response.status, response.statusText, text, retryable),
+        retry: retryable,
+        retryAfterMs: parseRetryAfter(response.headers, Date.now()),
+      };
+    }
+
+    const accumulator = new ChatCompletionAccumulator(settings.generateId);
+    /** Yields what one chunk produced; a failure ends the attempt. */
+    const take = function* (
+      result: ChunkReadResult,
+    ): Generator<StreamPart, AttemptFailure | undefined> {
+      if (!result.success) {
+        const { source, detail } = result.error;
+        const error =
+          source === 'server'
+            ? streamReportedError(baseUrl, detail)
+            : protocolError(baseUrl, detail);
+        return { error, retry: false };
+      }
+      for (const part of result.parts) {
+        outputStarted = true;
+        yield part;
+        if (signal?.aborted) return { error: cancelledError(), retry: false };
+      }
+      return undefined;
+    };
+
+    if (response.headers.get('content-type')?.includes('application/json')) {
+      // The server ignored `stream: true` and sent one whole completion.
+      let text: string;
+      try {
+        text = await idle.watch(response.text());
+      } catch (error) {
+        return interrupted(error, 'read');
+      }
+      const failure = yield* take(accumulator.read(text));
+      if (failure) return failure;
+    } else {
+      const failure = yield* readEvents(response, idle, accumulator, take, interrupted);
+      if (failure) return failure;
+    }
+    for (const part of accumulator.complete()) {
+      yield part;
+      if (signal?.aborted) return { error: cancelledError(), retry: false };
+    }
+    return undefined;
+  } finally {
+    signal?.removeEventListener('abort', forwardAbort);
+    // Releases the connection if the body was not read to the end (early return or break).
+    controller.abort();
+  }
+}
+
+/** Reads SSE events until `[DONE]` or the end of the body; undefined when the response is whole. */
+async function* readEvents(
+  response: Response,
+  idle: IdleTimeout,
+  accumulator: ChatCompletionAccumulator,
+  take: (result: ChunkReadResult) => Generator<StreamPart, AttemptFailure | undefined>,
+  interrupted: (error: unknown, phase: 'read') => AttemptFailure,
+): AsyncGenerator<StreamPart, AttemptFailure | undefined> {
+  if (response.body === null) return interrupted(new Error('the response has no body'), 'read');
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const events: string[] = [];
+  const parser = createParser({ onEvent: (event) => events.push(event.data) });
+  for (;;) {
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await idle.watch(reader.read());
+    } catch (error) {
+      const failure = interrupted(error, 'read');
+      // Cut off after the finish reason (only the usage chunk lost): the answer itself is whole.
+      if (accumulator.finished && failure.error.kind === 'stream') return undefined;
+      return failure;
+    }
+    if (chunk.done) break;
+    parser.feed(decoder.decode(chunk.value, { stream: true }));
+    for (const data of events.splice(0)) {
+      if (data.trim() === '[DONE]') return undefined;
+      const failure = yield* take(accumulator.read(data));
+      if (failure) return failure;
+    }
+  }
+  if (accumulator.finished) return undefined;
+  return interrupted(new Error('the response ended before it was complete'), 'read');
+}
+
+/** Waits for `sleeping`, or less if `signal` aborts first. */
+function unlessAborted(sleeping: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return done();
+    signal?.addEventListener('abort', done, { once: true });
+    sleeping.then(done, done);
+  });
+}

@@ -1,0 +1,278 @@
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type CompletionMeta,
+  toChunkObject,
+  toCompletionObject,
+  toErrorObject,
+} from './openai-wire.js';
+import { type ReplyInput, type ReplyScript, toReplyScript } from './reply.js';
+import { type ReplyChunk, replyChunks } from './reply-chunks.js';
+
+/** A request as the fake server received it. */
+export interface RecordedRequest {
+  method: string;
+  /** URL path without the query, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** Lower-case header names, as node reports them. */
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
+  body: unknown;
+}
+
+export interface FakeLlmServerOptions {
+  /** Ids listed by `GET /v1/models`; default `['fake-model']`. */
+  models?: string[];
+  /** When set, `GET /props` answers like llama.cpp server with this `n_ctx`. */
+  contextWindow?: number;
+}
+
+export type Responder = (request: RecordedRequest) => ReplyInput;
+
+/**
+ * A real HTTP server on 127.0.0.1 speaking the OpenAI Chat Completions API, scripted by tests and
+ * recording every request. Routes: `POST /v1/chat/completions` (SSE when `stream: true`, else
+ * JSON), `GET /v1/models`, `GET /props` (with `contextWindow`); anything else answers 404.
+ */
+export interface FakeLlmServer {
+  /** `http://127.0.0.1:PORT/v1` */
+  readonly baseUrl: string;
+  readonly port: number;
+  /** Every request in arrival order, chat or not. */
+  readonly requests: RecordedRequest[];
+  /** Replies still queued. */
+  readonly queued: number;
+  /** Queues replies; each chat request consumes the next one. */
+  push(...replies: ReplyInput[]): void;
+  /** Answers chat requests when the queue is empty; `undefined` removes the responder. */
+  respond(responder: Responder | undefined): void;
+  /** Stops the server and destroys open connections, hanging ones included. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startFakeLlmServer(
+  options: FakeLlmServerOptions = {},
+): Promise<FakeLlmServer> {
+  const fake = new ScriptedServer(options);
+  await fake.listen();
+  return fake;
+}
+
+class ScriptedServer implements FakeLlmServer {
+  readonly requests: RecordedRequest[] = [];
+  readonly #models: string[];
+  readonly #contextWindow: number | undefined;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #closing = new AbortController();
+  readonly #queue: ReplyInput[] = [];
+  #responder: Responder | undefined;
+  #chatCount = 0;
+  #port = 0;
+  #closed: Promise<void> | undefined;
+
+  constructor(options: FakeLlmServerOptions) {
+    this.#models = options.models ?? ['fake-model'];
+    this.#contextWindow = options.contextWindow;
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        const message = `Fake LLM server failed: ${error instanceof Error ? error.message : String(error)}`;
+        if (response.headersSent) response.destroy();
+        else sendJson(response, 500, toErrorObject(500, message));
+      });
+    });
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+  }
+
+  /** Kept after `close()`, so a test can point a client at a port nobody listens on. */
+  get port(): number {
+    return this.#port;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.#port}/v1`;
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(0, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        this.#port = (this.#server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  push(...replies: ReplyInput[]): void {
+    this.#queue.push(...replies);
+  }
+
+  respond(responder: Responder | undefined): void {
+    this.#responder = responder;
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= new Promise<void>((resolve, reject) => {
+      this.#closing.abort();
+      this.#server.close((error) => (error ? reject(error) : resolve()));
+      for (const socket of this.#sockets) socket.destroy();
+      this.#server.closeAllConnections();
+    });
+    return this.#closed;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A client that goes away mid-stream makes later writes fail; the test sees that on its side.
+    response.on('error', () => undefined);
+    const text = await readBody(request);
+    const path = new URL(request.url ?? '/', 'http://fake.invalid').pathname;
+    const recorded: RecordedRequest = {
+      method: request.method ?? 'GET',
+      path,
+      headers: { ...request.headers },
+      body: parseBody(text),
+    };
+    this.requests.push(recorded);
+    const route = `${recorded.method} ${path}`;
+    if (route === 'POST /v1/chat/completions') return this.#chat(recorded, response);
+    if (route === 'GET /v1/models') return sendJson(response, 200, this.#modelList());
+    if (route === 'GET /props' && this.#contextWindow !== undefined) {
+      const settings = { n_ctx: this.#contextWindow };
+      return sendJson(response, 200, { default_generation_settings: settings, total_slots: 1 });
+    }
+    sendJson(response, 404, toErrorObject(404, `Fake LLM server: unknown route ${route}.`));
+  }
+
+  async #chat(recorded: RecordedRequest, response: ServerResponse): Promise<void> {
+    const number = ++this.#chatCount;
+    const input = this.#queue.shift() ?? this.#responder?.(recorded);
+    if (input === undefined) {
+      const message =
+        `Fake LLM server: the script is exhausted; chat request #${number} arrived with no reply ` +
+        'queued. Queue one with server.push(...) or set server.respond(...).';
+      return sendJson(response, 500, toErrorObject(500, message));
+    }
+    const script = toReplyScript(input);
+    const body = isRecord(recorded.body) ? recorded.body : {};
+    const meta = {
+      id: `chatcmpl-fake-${number}`,
+      model: typeof body.model === 'string' ? body.model : (this.#models[0] ?? 'fake-model'),
+      created: Math.floor(Date.now() / 1000),
+    };
+    const idPrefix = `call_${number}`;
+    const failure = script.failure;
+    if (failure?.type === 'hang') return; // close() or the client's abort ends it.
+    if (failure?.type === 'http-error') {
+      const errorBody = toErrorObject(failure.status, failure.message);
+      return sendJson(response, failure.status, errorBody, failure.headers);
+    }
+    if (body.stream !== true) {
+      if (failure?.type === 'die-after') {
+        response.destroy();
+        return;
+      }
+      await this.#wait(script.delayMs);
+      return sendJson(response, 200, toCompletionObject(script, meta, idPrefix));
+    }
+    const streamOptions = isRecord(body.stream_options) ? body.stream_options : {};
+    const chunks = replyChunks(script, {
+      idPrefix,
+      includeUsage: streamOptions.include_usage === true,
+    });
+    await this.#stream(script, response, chunks, meta);
+  }
+
+  /** Sends `chunks` as SSE events; `dieAfter(n)` destroys the connection after n of them. */
+  async #stream(
+    script: ReplyScript,
+    response: ServerResponse,
+    chunks: ReplyChunk[],
+    meta: CompletionMeta,
+  ): Promise<void> {
+    const limit = script.failure?.type === 'die-after' ? script.failure.chunks : Infinity;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    response.flushHeaders();
+    for (const [index, chunk] of chunks.entries()) {
+      if (index >= limit) break;
+      if (index > 0) await this.#wait(script.delayMs);
+      if (response.destroyed) return;
+      const data = JSON.stringify(toChunkObject(chunk, meta, index === 0));
+      await write(response, `data: ${data}\n\n`);
+    }
+    if (limit === Infinity) response.end('data: [DONE]\n\n');
+    else response.destroy();
+  }
+
+  #wait(milliseconds: number): Promise<void> {
+    if (milliseconds <= 0) return Promise.resolve();
+    return sleep(milliseconds, undefined, { signal: this.#closing.signal });
+  }
+
+  #modelList(): object {
+    const data = this.#models.map((id) => ({
+      id,
+      object: 'model',
+      created: 0,
+      owned_by: 'outpost-test-kit',
+    }));
+    return { object: 'list', data };
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // Recorded as sent: a test asserting on a malformed body wants to see it.
+  }
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: object,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { ...headers, 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+/** Resolves once the data reached the socket, so a following `destroy()` cannot drop it. */
+function write(response: ServerResponse, data: string): Promise<void> {
+  return new Promise((resolve) => {
+    response.write(data, () => resolve());
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
