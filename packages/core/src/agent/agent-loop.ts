@@ -1,0 +1,254 @@
+import type {
+  LanguageModel,
+  ModelMessage,
+  SessionEvent,
+  SessionEventData,
+  SessionFields,
+  SessionStatus,
+  ToolCall,
+} from '@outpost/protocol';
+import type { ApprovalPolicy } from '../config/outpost-config.js';
+import type { EventBus } from '../events/event-bus.js';
+import { toToolSpec } from '../tool/tool.js';
+import type { AnyTool, ToolResult } from '../tool/tool.js';
+import type { AgentEvent, RunTotals } from './agent-event.js';
+import type { ApprovalPrompt } from './approval-policy.js';
+import { conversationFromEvents, nextStep } from './conversation.js';
+import { streamModelTurn } from './model-turn.js';
+import type { ModelTurn } from './model-turn.js';
+import { prepareToolCall, runToolCall, toolResultText } from './tool-call-execution.js';
+
+/** The slice of the session store the loop needs. */
+export interface SessionRecorder {
+  appendEvent(sessionId: string, data: SessionEventData): SessionEvent;
+  update(sessionId: string, fields: Partial<SessionFields>): unknown;
+  events(sessionId: string): SessionEvent[];
+}
+
+export interface AgentOptions {
+  model: LanguageModel;
+  /** The tools offered to the model, in a stable order (the prompt prefix depends on it). */
+  tools: AnyTool[];
+  sessions: SessionRecorder;
+  events: EventBus<AgentEvent>;
+  approval: { policy: ApprovalPolicy; prompt: ApprovalPrompt };
+  /** Absolute, symlink-resolved project root. */
+  projectRoot: string;
+  systemPrompt: string;
+  /** Most model calls one run may make. */
+  maxSteps: number;
+  monotonicNow?: () => number;
+}
+
+export interface RunInput {
+  sessionId: string;
+  /** A new user message; without one the run continues the session where it stopped. */
+  userMessage?: string;
+  signal?: AbortSignal;
+}
+
+export type RunOutcome = Exclude<SessionStatus, 'running'>;
+
+export interface RunResult {
+  outcome: RunOutcome;
+  /** The model's last complete answer in this run ('' when it never gave one). */
+  finalText: string;
+  error?: { kind: string; message: string };
+  totals: RunTotals;
+}
+
+export interface Agent {
+  run(input: RunInput): Promise<RunResult>;
+}
+
+/**
+ * The ReAct loop (docs/architecture/agent-loop.md): ask the model, run the tools it calls,
+ * append the results, and repeat until it answers without tool calls, the step limit is reached,
+ * the model call fails, or the run is cancelled. Every event is stored before it is announced,
+ * so whatever happens, the session in the store is complete up to that point.
+ */
+export function createAgent(options: AgentOptions): Agent {
+  const { model, sessions, events, approval, projectRoot, systemPrompt, maxSteps } = options;
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
+  const toolsByName = new Map(options.tools.map((tool) => [tool.name, tool]));
+  const toolSpecs = options.tools.map((tool) => toToolSpec(tool));
+
+  async function run(input: RunInput): Promise<RunResult> {
+    const { sessionId } = input;
+    const signal = input.signal ?? new AbortController().signal;
+    const history = sessions.events(sessionId);
+    const messages: ModelMessage[] = [
+      { role: 'system', content: systemPrompt },
+      ...conversationFromEvents(history),
+    ];
+    let step = nextStep(history);
+    const totals: RunTotals = { steps: 0, inputTokens: 0, outputTokens: 0 };
+    let finalText = '';
+
+    const record = (data: SessionEventData): void => {
+      const event = sessions.appendEvent(sessionId, data);
+      events.emit({ type: 'session.event-recorded', event });
+    };
+    const finish = (outcome: RunOutcome, error?: { kind: string; message: string }): RunResult => {
+      sessions.update(sessionId, { status: outcome });
+      const result: RunResult = { outcome, finalText, totals, ...(error ? { error } : {}) };
+      events.emit({ type: 'run.finished', sessionId, ...result });
+      return result;
+    };
+    const stop = (kind: 'cancelled' | 'step-limit' | 'model', message: string): RunResult => {
+      record({ type: 'error', kind, message, step });
+      const outcome = kind === 'model' ? 'failed' : kind;
+      return finish(outcome, { kind, message });
+    };
+
+    sessions.update(sessionId, { status: 'running' });
+    events.emit({
+      type: 'run.started',
+      sessionId,
+      provider: model.provider,
+      model: model.modelId,
+      resumed: history.length > 0,
+    });
+    if (input.userMessage !== undefined) {
+      record({ type: 'user-message', text: input.userMessage });
+      messages.push({ role: 'user', content: input.userMessage });
+    }
+    const last = messages.at(-1);
+    if (last?.role === 'assistant' && last.toolCalls.length === 0) {
+      // Nothing to continue: the model already answered the last message.
+      finalText = last.content;
+      return finish('completed');
+    }
+
+    for (;;) {
+      if (signal.aborted) return stop('cancelled', 'Cancelled by the user.');
+      if (totals.steps >= maxSteps) {
+        return stop(
+          'step-limit',
+          `Stopped after ${maxSteps} model calls without a final answer (the step limit). ` +
+            `Resume the session to let it go on, or raise --max-steps.`,
+        );
+      }
+      events.emit({ type: 'step.started', sessionId, step });
+      const turn = await streamModelTurn({
+        model,
+        request: { messages, tools: toolSpecs, signal },
+        onText: (text) => events.emit({ type: 'assistant.text-streamed', sessionId, step, text }),
+        onReasoning: (text) =>
+          events.emit({ type: 'assistant.reasoning-streamed', sessionId, step, text }),
+        monotonicNow,
+      });
+      totals.steps += 1;
+      totals.inputTokens += turn.usage?.inputTokens ?? 0;
+      totals.outputTokens += turn.usage?.outputTokens ?? 0;
+      record(modelCallEvent(model, step, turn));
+
+      if (turn.error) {
+        if (turn.text !== '' || turn.reasoning !== '') {
+          record(assistantEvent(step, turn, true));
+        }
+        return turn.error.kind === 'cancelled'
+          ? stop('cancelled', 'Cancelled by the user.')
+          : stop('model', turn.error.message);
+      }
+
+      record(assistantEvent(step, turn, false));
+      for (const call of turn.toolCalls) {
+        record({
+          type: 'tool-call',
+          step,
+          toolCallId: call.id,
+          toolName: call.name,
+          arguments: call.arguments,
+        });
+      }
+      messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
+      if (turn.toolCalls.length === 0) {
+        finalText = turn.text;
+        return finish('completed');
+      }
+
+      for (const call of turn.toolCalls) {
+        const result = await executeCall(call, step, signal);
+        messages.push({
+          role: 'tool',
+          toolCallId: call.id,
+          toolName: call.name,
+          content: toolResultText(result),
+        });
+      }
+      step += 1;
+    }
+
+    async function executeCall(
+      call: ToolCall,
+      callStep: number,
+      callSignal: AbortSignal,
+    ): Promise<ToolResult> {
+      const prepared = prepareToolCall(call, toolsByName);
+      events.emit({
+        type: 'tool.call-started',
+        sessionId,
+        step: callStep,
+        toolCallId: call.id,
+        toolName: call.name,
+        description: prepared.description,
+      });
+      const result = await runToolCall({
+        prepared,
+        policy: approval.policy,
+        approve: approval.prompt,
+        context: { projectRoot, signal: callSignal, toolCallId: call.id },
+      });
+      for (const effect of result.effects ?? []) {
+        record({ ...effect, toolCallId: call.id });
+      }
+      record({
+        type: 'tool-result',
+        step: callStep,
+        toolCallId: call.id,
+        toolName: call.name,
+        ok: result.ok,
+        output: toolResultText(result),
+        ...(result.ok ? {} : { errorKind: result.error.kind }),
+      });
+      events.emit({
+        type: 'tool.call-finished',
+        sessionId,
+        step: callStep,
+        toolCallId: call.id,
+        toolName: call.name,
+        ok: result.ok,
+        summary: result.ok ? result.summary : result.error.message,
+        ...(result.ok ? {} : { errorKind: result.error.kind }),
+      });
+      return result;
+    }
+  }
+
+  return { run };
+}
+
+function modelCallEvent(model: LanguageModel, step: number, turn: ModelTurn): SessionEventData {
+  return {
+    type: 'model-call',
+    step,
+    provider: model.provider,
+    model: model.modelId,
+    inputTokens: turn.usage?.inputTokens ?? null,
+    outputTokens: turn.usage?.outputTokens ?? null,
+    timeToFirstTokenMs: turn.timeToFirstTokenMs,
+    durationMs: turn.durationMs,
+    finishReason: turn.finishReason,
+  };
+}
+
+function assistantEvent(step: number, turn: ModelTurn, partial: boolean): SessionEventData {
+  return {
+    type: 'assistant-message',
+    step,
+    text: turn.text,
+    ...(turn.reasoning === '' ? {} : { reasoning: turn.reasoning }),
+    partial,
+  };
+}

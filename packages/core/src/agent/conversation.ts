@@ -1,0 +1,95 @@
+import type { AssistantMessage, ModelMessage, SessionEvent } from '@outpost/protocol';
+
+const INTERRUPTED_RESULT =
+  'Error (cancelled): this call never ran because the session was interrupted. Call it again if it is still needed.';
+
+/**
+ * Rebuilds the conversation a model sees from a session's stored events, so a resumed session
+ * continues exactly where it stopped. Text cut off by a failed stream (`partial`) and error
+ * events are not part of the conversation; a tool call that never got a result (a crash or
+ * Ctrl-C between the call and its execution) gets a synthetic result, because every tool call
+ * must be answered before the conversation can go on.
+ */
+export function conversationFromEvents(events: readonly SessionEvent[]): ModelMessage[] {
+  const messages: ModelMessage[] = [];
+  let openAssistant: { message: AssistantMessage; step: number } | undefined;
+  const answered = new Set<string>();
+
+  const closeOpenAssistant = () => {
+    if (!openAssistant) return;
+    for (const call of openAssistant.message.toolCalls) {
+      if (answered.has(call.id)) continue;
+      messages.push({
+        role: 'tool',
+        toolCallId: call.id,
+        toolName: call.name,
+        content: INTERRUPTED_RESULT,
+      });
+      answered.add(call.id);
+    }
+    openAssistant = undefined;
+  };
+
+  for (const { data } of events) {
+    switch (data.type) {
+      case 'user-message':
+        closeOpenAssistant();
+        messages.push({ role: 'user', content: data.text });
+        break;
+      case 'assistant-message': {
+        if (data.partial) break;
+        closeOpenAssistant();
+        const message: AssistantMessage = { role: 'assistant', content: data.text, toolCalls: [] };
+        messages.push(message);
+        openAssistant = { message, step: data.step };
+        break;
+      }
+      case 'tool-call': {
+        if (!openAssistant || openAssistant.step !== data.step) {
+          closeOpenAssistant();
+          const message: AssistantMessage = { role: 'assistant', content: '', toolCalls: [] };
+          messages.push(message);
+          openAssistant = { message, step: data.step };
+        }
+        openAssistant.message.toolCalls.push({
+          id: data.toolCallId,
+          name: data.toolName,
+          arguments: data.arguments,
+        });
+        break;
+      }
+      case 'tool-result':
+        if (answered.has(data.toolCallId)) break;
+        answered.add(data.toolCallId);
+        messages.push({
+          role: 'tool',
+          toolCallId: data.toolCallId,
+          toolName: data.toolName,
+          content: data.output,
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  closeOpenAssistant();
+  return messages;
+}
+
+/** The next step number of a session: one past the highest step any event recorded. */
+export function nextStep(events: readonly SessionEvent[]): number {
+  let highest = -1;
+  for (const { data } of events) {
+    if ('step' in data && data.step !== undefined && data.step > highest) highest = data.step;
+  }
+  return highest + 1;
+}
+
+/**
+ * True when the session stopped before the model answered its last message (a failed,
+ * cancelled or interrupted run), so a resume without a new message has something to continue.
+ */
+export function awaitsModel(events: readonly SessionEvent[]): boolean {
+  const last = conversationFromEvents(events).at(-1);
+  return last !== undefined && (last.role === 'user' || last.role === 'tool');
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/config-error.js';
+import { loadConfigFile, resolveConfigPath } from './config-file.js';
+
+function writeConfig(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'outpost-config-')), 'config.json');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('resolveConfigPath', () => {
+  it('prefers OUTPOST_CONFIG, then OUTPOST_HOME, then XDG_CONFIG_HOME, then ~/.config', () => {
+    expect(resolveConfigPath({ OUTPOST_CONFIG: '/a/c.json', OUTPOST_HOME: '/h' }, '/home/u')).toBe(
+      '/a/c.json',
+    );
+    expect(resolveConfigPath({ OUTPOST_HOME: '/h', XDG_CONFIG_HOME: '/x' }, '/home/u')).toBe(
+      '/h/config.json',
+    );
+    expect(resolveConfigPath({ XDG_CONFIG_HOME: '/x' }, '/home/u')).toBe('/x/outpost/config.json');
+    expect(resolveConfigPath({}, '/home/u')).toBe('/home/u/.config/outpost/config.json');
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('treats a missing file as an empty config', () => {
+    expect(loadConfigFile('/nonexistent/outpost/config.json')).toEqual({});
+  });
+
+  it('reads model, approval and limits', () => {
+    const path = writeConfig(
+      JSON.stringify({
+        model: { baseUrl: 'http://127.0.0.1:8080/v1', name: 'qwen' },
+        approval: 'auto-edit',
+        maxSteps: 12,
+      }),
+    );
+    expect(loadConfigFile(path)).toEqual({
+      model: { baseUrl: 'http://127.0.0.1:8080/v1', name: 'qwen' },
+      approval: 'auto-edit',
+      maxSteps: 12,
+    });
+  });
+
+  it('names the file when the JSON does not parse', () => {
+    const path = writeConfig('{ "model": ');
+    expect(() => loadConfigFile(path)).toThrow(ConfigError);
+    expect(() => loadConfigFile(path)).toThrow(`The config file ${path} is not valid JSON`);
+  });
+
+  it('names an unknown key, so a typo is never silently ignored', () => {
+    const path = writeConfig(JSON.stringify({ model: { baseURL: 'http://x' } }));
+    expect(() => loadConfigFile(path)).toThrow('model: unknown key "baseURL"');
+  });
+
+  it('names the key whose value is wrong', () => {
+    const path = writeConfig(JSON.stringify({ approval: 'yolo', model: { baseUrl: 'ftp://x' } }));
+    expect(() => loadConfigFile(path)).toThrow(
+      'model.baseUrl: expected an http:// or https:// URL',
+    );
+    expect(() => loadConfigFile(path)).toThrow('approval: Invalid option: expected one of');
+  });
+});

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+export const ApprovalPolicy = z.enum(['read-only', 'ask', 'auto-edit', 'full-auto']);
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'expected an http:// or https:// URL');
+
+/** The user's config file (JSON). Unknown keys are refused so that a typo never goes unnoticed. */
+export const OutpostConfig = z
+  .object({
+    model: z
+      .object({
+        /** OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 */
+        baseUrl: httpUrl.optional(),
+        /** Model name as the server knows it. */
+        name: z.string().min(1).optional(),
+        /** Bearer key for servers started with one (vLLM --api-key, LM Studio auth). */
+        apiKey: z.string().min(1).optional(),
+        /** Give up on a model call after this long without receiving a byte. */
+        idleTimeoutSeconds: z.number().positive().optional(),
+        maxRetries: z.number().int().min(0).max(10).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Default approval policy for interactive use and `run`. */
+    approval: ApprovalPolicy.optional(),
+    /** Most model calls one run may make before it stops. */
+    maxSteps: z.number().int().min(1).max(1000).optional(),
+    /** Default time limit of `run_command`. */
+    commandTimeoutSeconds: z.number().positive().max(1800).optional(),
+  })
+  .strict();
+export type OutpostConfig = z.infer<typeof OutpostConfig>;
