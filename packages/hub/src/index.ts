@@ -1,1 +1,1 @@
-export {};
+export { createHubApp } from './app.js';
