@@ -1,0 +1,159 @@
+import { startFakeLlmServer, reply } from '@outpost/test-kit';
+import type { FakeLlmServer } from '@outpost/test-kit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+import { createWorkspace } from './support/project.js';
+import type { E2eWorkspace } from './support/project.js';
+
+let server: FakeLlmServer;
+let workspace: E2eWorkspace;
+
+beforeEach(async () => {
+  server = await startFakeLlmServer({ models: ['coder-7b'] });
+  workspace = createWorkspace();
+});
+afterEach(async () => {
+  await server.close();
+  workspace.cleanup();
+});
+
+const env = () => ({ OUTPOST_HOME: workspace.home, OUTPOST_BASE_URL: server.baseUrl });
+
+function scriptTheFix() {
+  server.push(
+    reply()
+      .text('Let me look at calc.py.')
+      .toolCall('read_file', { path: 'calc.py' })
+      .usage({ inputTokens: 700, outputTokens: 20 }),
+    reply().toolCall('edit_file', {
+      path: 'calc.py',
+      search: 'return a - b',
+      replace: 'return a + b',
+    }),
+    reply().toolCall('run_command', { command: 'python3 test_calc.py' }),
+    reply().text('Fixed add(): it subtracted. The test now passes.'),
+  );
+}
+
+describe('outpost run', () => {
+  it('reads, edits, runs the tests and answers; the session is stored and shown', async () => {
+    scriptTheFix();
+    const result = await runCli(['run', '--approval', 'full-auto', 'fix the failing test'], {
+      cwd: workspace.root,
+      env: env(),
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Fixed add(): it subtracted. The test now passes.');
+    expect(result.stderr).toContain('Using model coder-7b at');
+    expect(result.stderr).toContain('→ read_file calc.py');
+    expect(result.stderr).toContain('→ run_command python3 test_calc.py');
+    expect(result.stderr).toContain('✓ exit 0');
+    expect(workspace.read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
+
+    // The model saw the test output before answering.
+    const lastRequest = server.requests.at(-1)?.body as {
+      messages: { role: string; content: string }[];
+    };
+    expect(lastRequest.messages.at(-1)?.content).toContain('1 passed');
+
+    const list = await runCli(['sessions', 'list'], { cwd: workspace.root, env: env() });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(
+      /^[0-9a-f]{8} {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}completed\s+coder-7b {2}fix the failing test$/m,
+    );
+
+    const [line] = (
+      await runCli(['sessions', 'list', '--json'], { cwd: workspace.root, env: env() })
+    ).stdout
+      .trim()
+      .split('\n');
+    const session = JSON.parse(line ?? '{}') as { id: string; status: string; projectRoot: string };
+    expect(session).toMatchObject({ status: 'completed', projectRoot: workspace.root });
+
+    const shown = await runCli(['sessions', 'show', session.id.slice(0, 8), '--json'], {
+      cwd: workspace.root,
+      env: env(),
+    });
+    const detail = JSON.parse(shown.stdout) as { events: { data: Record<string, unknown> }[] };
+    expect(detail.events.map((event) => event.data.type)).toEqual([
+      'user-message',
+      'model-call',
+      'assistant-message',
+      'tool-call',
+      'tool-result',
+      'model-call',
+      'assistant-message',
+      'tool-call',
+      'file-change',
+      'tool-result',
+      'model-call',
+      'assistant-message',
+      'tool-call',
+      'command-run',
+      'tool-result',
+      'model-call',
+      'assistant-message',
+    ]);
+    const change = detail.events.find((event) => event.data.type === 'file-change')?.data;
+    expect(change).toMatchObject({ path: 'calc.py', linesAdded: 1, linesRemoved: 1 });
+    expect(change?.beforeHash).toMatch(/^[0-9a-f]{64}$/);
+    const command = detail.events.find((event) => event.data.type === 'command-run')?.data;
+    expect(command).toMatchObject({ command: 'python3 test_calc.py', exitCode: 0 });
+    const modelCall = detail.events.find((event) => event.data.type === 'model-call')?.data;
+    expect(modelCall).toMatchObject({ model: 'coder-7b', inputTokens: 700, outputTokens: 20 });
+
+    const text = await runCli(['sessions', 'show', session.id], {
+      cwd: workspace.root,
+      env: env(),
+    });
+    expect(text.stdout).toContain('(completed)');
+    expect(text.stdout).toMatch(/file\s+calc\.py {2}\+1 -1/);
+    expect(text.stdout).toMatch(/command\s+python3 test_calc\.py · exit 0/);
+  });
+
+  it('prints one JSON event per line with --json', async () => {
+    scriptTheFix();
+    const result = await runCli(
+      ['run', '--json', '--approval', 'full-auto', 'fix the failing test'],
+      {
+        cwd: workspace.root,
+        env: env(),
+      },
+    );
+    expect(result.code).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
+    expect(events[0]).toMatchObject({ type: 'run.started', model: 'coder-7b', resumed: false });
+    expect(events.at(-1)).toMatchObject({
+      type: 'run.finished',
+      outcome: 'completed',
+      finalText: 'Fixed add(): it subtracted. The test now passes.',
+    });
+    const kinds = new Set(events.map((event) => event.type));
+    for (const kind of [
+      'step.started',
+      'assistant.text-streamed',
+      'tool.call-started',
+      'tool.call-finished',
+      'session.event-recorded',
+    ]) {
+      expect(kinds).toContain(kind);
+    }
+  });
+
+  it('works on a project named with -C from anywhere', async () => {
+    scriptTheFix();
+    const result = await runCli(
+      ['run', '-C', workspace.root, '--approval', 'full-auto', 'fix it'],
+      {
+        cwd: workspace.home.replace(/home$/, ''),
+        env: env(),
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(workspace.read('calc.py')).toContain('a + b');
+  });
+});

@@ -1,0 +1,121 @@
+import type { Store } from '@outpost/core';
+import {
+  cancelOnInterrupt,
+  createAgentRunner,
+  processTerminal,
+  terminalView,
+} from '../agent-session.js';
+import { createLineReader } from '../input/line-reader.js';
+import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
+import {
+  approvalPolicyFrom,
+  createModel,
+  loadSettings,
+  openLocalStore,
+  resolveProjectRoot,
+  titleFrom,
+} from '../runtime.js';
+import type { AgentFlags } from '../runtime.js';
+
+const HELP = `Type a task or a follow-up and press Enter. Commands:
+  /help      show this help
+  /session   show the current session id (resume it later with: outpost sessions resume ID)
+  /exit      leave (also /quit, or Ctrl-D)
+Ctrl-C cancels the running turn; at the prompt, press it twice to leave.`;
+
+/**
+ * `outpost` with no command: a multi-turn session in the current project. Each line is a user
+ * turn of one session; the session is created with the first message, so starting and leaving
+ * without typing anything stores nothing.
+ */
+export async function startInteractive(
+  flags: AgentFlags,
+  resume?: { sessionId: string; projectRoot: string; model: string; store: Store },
+): Promise<number> {
+  const terminal = processTerminal();
+  const view = terminalView(terminal);
+  const { style } = view;
+  const settings = loadSettings(terminal.env);
+  const policy = approvalPolicyFrom(flags, settings);
+  const projectRoot = resume?.projectRoot ?? (await resolveProjectRoot(flags.cwd ?? process.cwd()));
+  const choice = await createModel(flags, settings, resume?.model);
+  const store =
+    resume?.store ??
+    openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
+  const reader = createLineReader(terminal.stdin, terminal.stdout);
+  try {
+    const runner = createAgentRunner({
+      store,
+      model: choice.model,
+      projectRoot,
+      policy,
+      approvalPrompt: createTerminalApprovalPrompt({
+        reader: () => reader,
+        stderr: terminal.stderr,
+        style,
+        beforeAsk: () => view.spinner.stop(),
+      }),
+      flags: { ...flags, json: false },
+      settings,
+      terminal,
+      view,
+    });
+    let sessionId = resume?.sessionId;
+    terminal.stderr.write(
+      style.dim(
+        `Outpost · ${choice.model.modelId} at ${choice.baseUrl} · approval ${policy} · ${projectRoot}\n` +
+          (sessionId ? `Resuming session ${sessionId}.\n` : '') +
+          'Type a task, /help for commands, /exit to leave.\n',
+      ),
+    );
+
+    let interruptsAtPrompt = 0;
+    const atPrompt = () => {
+      interruptsAtPrompt += 1;
+      if (interruptsAtPrompt >= 2) reader.close();
+      else terminal.stderr.write('\n(Press Ctrl-C again or type /exit to leave.)\n');
+    };
+    for (;;) {
+      reader.onInterrupt(atPrompt);
+      const line = await reader.question(style.bold('› '));
+      if (line === undefined) break;
+      const text = line.trim();
+      if (text === '') continue;
+      interruptsAtPrompt = 0;
+      if (text.startsWith('/')) {
+        const command = text.split(/\s+/, 1)[0];
+        if (command === '/exit' || command === '/quit') break;
+        if (command === '/help') terminal.stderr.write(`${HELP}\n`);
+        else if (command === '/session')
+          terminal.stderr.write(
+            `${sessionId ?? 'No session yet: it starts with your first message.'}\n`,
+          );
+        else terminal.stderr.write(`Unknown command ${command}. Type /help for the list.\n`);
+        continue;
+      }
+      sessionId ??= store.sessions.create({
+        title: titleFrom(text),
+        projectRoot,
+        provider: choice.model.provider,
+        model: choice.model.modelId,
+      }).id;
+      const controller = new AbortController();
+      reader.onInterrupt(() => {
+        terminal.stderr.write('\nCancelling… (Ctrl-C again to leave)\n');
+        if (controller.signal.aborted) process.exit(130);
+        controller.abort();
+      });
+      const release = cancelOnInterrupt(controller, terminal.stderr);
+      try {
+        await runner.run({ sessionId, userMessage: text, signal: controller.signal });
+      } finally {
+        release();
+      }
+    }
+    if (sessionId) terminal.stderr.write(style.dim(`Session ${sessionId} saved.\n`));
+    return 0;
+  } finally {
+    reader.close();
+    if (!resume) store.close();
+  }
+}

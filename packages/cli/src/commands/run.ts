@@ -1,0 +1,115 @@
+import { createNonInteractiveApprovalPrompt } from '@outpost/core';
+import type { Store } from '@outpost/core';
+import {
+  cancelOnInterrupt,
+  createAgentRunner,
+  exitCodeFor,
+  processTerminal,
+  terminalView,
+} from '../agent-session.js';
+import type { Terminal } from '../agent-session.js';
+import { createLineReader } from '../input/line-reader.js';
+import type { LineReader } from '../input/line-reader.js';
+import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
+import {
+  approvalPolicyFrom,
+  createModel,
+  loadSettings,
+  openLocalStore,
+  resolveProjectRoot,
+  titleFrom,
+} from '../runtime.js';
+import type { AgentFlags, ModelChoice, Settings } from '../runtime.js';
+
+/** `outpost run "<task>"`: one task, start to finish, then exit with its outcome. */
+export async function runTask(task: string, flags: AgentFlags): Promise<number> {
+  const terminal = processTerminal();
+  const settings = loadSettings(terminal.env);
+  const projectRoot = await resolveProjectRoot(flags.cwd ?? process.cwd());
+  const choice = await createModel(flags, settings);
+  if (choice.note) terminal.stderr.write(`${choice.note}\n`);
+  const store = openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
+  try {
+    const session = store.sessions.create({
+      title: titleFrom(task),
+      projectRoot,
+      provider: choice.model.provider,
+      model: choice.model.modelId,
+    });
+    return await runInSession({
+      sessionId: session.id,
+      userMessage: task,
+      store,
+      choice,
+      projectRoot,
+      flags,
+      settings,
+      terminal,
+    });
+  } finally {
+    store.close();
+  }
+}
+
+/** Runs the agent once in an existing session, with Ctrl-C and approvals wired to the terminal. */
+export async function runInSession(options: {
+  sessionId: string;
+  userMessage: string | undefined;
+  store: Store;
+  choice: ModelChoice;
+  projectRoot: string;
+  flags: AgentFlags;
+  settings: Settings;
+  terminal: Terminal;
+}): Promise<number> {
+  const { terminal, flags, settings } = options;
+  const view = terminalView(terminal);
+  const policy = approvalPolicyFrom(flags, settings);
+  const controller = new AbortController();
+  let reader: LineReader | undefined;
+  const openReader = () => {
+    if (reader) return reader;
+    const created = createLineReader(terminal.stdin, terminal.stderr);
+    created.onInterrupt(() => {
+      // Ctrl-C while a question is open: cancel the run and answer "no".
+      terminal.stderr.write('\nCancelling…\n');
+      controller.abort();
+      created.close();
+      reader = undefined;
+    });
+    reader = created;
+    return created;
+  };
+  const canAsk = flags.json !== true && terminal.stdin.isTTY && terminal.stderr.isTTY;
+  const approvalPrompt = canAsk
+    ? createTerminalApprovalPrompt({
+        reader: openReader,
+        stderr: terminal.stderr,
+        style: view.style,
+        beforeAsk: () => view.spinner.stop(),
+      })
+    : createNonInteractiveApprovalPrompt(policy);
+  const runner = createAgentRunner({
+    store: options.store,
+    model: options.choice.model,
+    projectRoot: options.projectRoot,
+    policy,
+    approvalPrompt,
+    flags,
+    settings,
+    terminal,
+    view,
+  });
+  const release = cancelOnInterrupt(controller, terminal.stderr);
+  try {
+    const result = await runner.run({
+      sessionId: options.sessionId,
+      ...(options.userMessage === undefined ? {} : { userMessage: options.userMessage }),
+      signal: controller.signal,
+    });
+    return exitCodeFor(result.outcome);
+  } finally {
+    release();
+    reader?.close();
+  }
+}

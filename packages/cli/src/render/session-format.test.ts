@@ -1,0 +1,117 @@
+import type { Session, SessionEvent, SessionEventData } from '@outpost/protocol';
+import { describe, expect, it } from 'vitest';
+import { formatSessionDetail, formatSessionLine } from './session-format.js';
+import { createStyle } from './style.js';
+
+const style = createStyle(false);
+const session: Session = {
+  id: '0193ab12-3456-7000-8000-000000000000',
+  title: 'fix   the\nparser',
+  projectRoot: '/src/app',
+  provider: 'openai-compatible',
+  model: 'qwen2.5-coder-7b',
+  status: 'failed',
+  createdAt: new Date(2026, 10, 24, 9, 5).getTime(),
+  updatedAt: new Date(2026, 10, 24, 9, 6).getTime(),
+};
+
+function event(data: SessionEventData, index: number): SessionEvent {
+  return {
+    id: `e${index}`,
+    sessionId: session.id,
+    hlc: '',
+    device: 'd',
+    seq: index,
+    time: session.createdAt,
+    data,
+  };
+}
+
+describe('formatSessionLine', () => {
+  it('shows id, time, outcome, model and a one-line title', () => {
+    expect(formatSessionLine({ ...session, firstUserMessage: 'x' }, style)).toBe(
+      '0193ab12  2026-11-24 09:05  failed      qwen2.5-coder-7b  fix the parser',
+    );
+  });
+
+  it('falls back to the first user message when there is no title', () => {
+    expect(
+      formatSessionLine({ ...session, title: '', firstUserMessage: 'hello there' }, style),
+    ).toMatch(/hello there$/);
+  });
+});
+
+describe('formatSessionDetail', () => {
+  it('sums tokens over model calls and shows every kind of event', () => {
+    const text = formatSessionDetail(
+      session,
+      [
+        { type: 'user-message', text: 'fix the parser' },
+        {
+          type: 'model-call',
+          step: 0,
+          provider: 'p',
+          model: 'm',
+          inputTokens: 1000,
+          outputTokens: 20,
+          timeToFirstTokenMs: 1500,
+          durationMs: 2100,
+          finishReason: 'tool-calls',
+        },
+        {
+          type: 'tool-call',
+          step: 0,
+          toolCallId: 't',
+          toolName: 'run_command',
+          arguments: '{"command":"pytest"}',
+        },
+        {
+          type: 'command-run',
+          toolCallId: 't',
+          command: 'pytest',
+          exitCode: 1,
+          signal: null,
+          timedOut: false,
+          durationMs: 3200,
+          outputExcerpt: '1 failed',
+        },
+        {
+          type: 'tool-result',
+          step: 0,
+          toolCallId: 't',
+          toolName: 'run_command',
+          ok: true,
+          output: 'exit code 1',
+        },
+        {
+          type: 'file-change',
+          toolCallId: 'u',
+          path: 'parser.py',
+          beforeHash: 'a'.repeat(64),
+          afterHash: 'b'.repeat(64),
+          linesAdded: 3,
+          linesRemoved: 1,
+          diff: '',
+        },
+        {
+          type: 'model-call',
+          step: 1,
+          provider: 'p',
+          model: 'm',
+          inputTokens: 1200,
+          outputTokens: 5,
+          timeToFirstTokenMs: null,
+          durationMs: 100,
+          finishReason: 'error',
+        },
+        { type: 'error', kind: 'model', message: 'The connection broke.', step: 1 },
+      ].map((data, index) => event(data as SessionEventData, index)),
+      style,
+    );
+    expect(text).toContain('Tokens   2,200 in · 25 out in 2 model calls');
+    expect(text).toMatch(/model\s+m · 1000 → 20 tokens · first token 1\.5 s · 2\.1 s · tool-calls/);
+    expect(text).toMatch(/command\s+pytest · exit 1 · 3\.2 s\n\s+1 failed/);
+    expect(text).toMatch(/file\s+parser\.py {2}\+3 -1 {2}aaaaaaaaaa → bbbbbbbbbb/);
+    expect(text).toMatch(/error\s+model: The connection broke\./);
+  });
+});

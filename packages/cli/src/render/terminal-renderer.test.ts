@@ -1,0 +1,80 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createStyle } from './style.js';
+import { createTerminalRenderer } from './terminal-renderer.js';
+
+function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  return { stream, text: () => text };
+}
+
+describe('createTerminalRenderer', () => {
+  it('streams the answer to stdout and tool activity and the summary to stderr', () => {
+    const stdout = capture();
+    const stderr = capture();
+    const render = createTerminalRenderer({
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      style: createStyle(false),
+      spinner: { start: () => undefined, stop: () => undefined },
+      showSummary: true,
+    });
+    const sessionId = '0193ab12-0000-7000-8000-000000000000';
+    render({ type: 'assistant.text-streamed', sessionId, step: 0, text: 'Reading' });
+    render({
+      type: 'tool.call-started',
+      sessionId,
+      step: 0,
+      toolCallId: 'a',
+      toolName: 'read_file',
+      description: 'read_file a.py',
+    });
+    render({
+      type: 'tool.call-finished',
+      sessionId,
+      step: 0,
+      toolCallId: 'a',
+      toolName: 'read_file',
+      ok: false,
+      summary: 'File a.py does not exist.\nmore',
+      errorKind: 'not-found',
+    });
+    render({ type: 'assistant.text-streamed', sessionId, step: 1, text: 'Done.' });
+    render({
+      type: 'run.finished',
+      sessionId,
+      outcome: 'completed',
+      finalText: 'Done.',
+      totals: { steps: 2, inputTokens: 1234, outputTokens: 56 },
+    });
+
+    expect(stdout.text()).toBe('Reading\nDone.\n');
+    expect(stderr.text()).toBe(
+      '→ read_file a.py\n' +
+        '  ✗ not-found: File a.py does not exist.\n' +
+        '✓ done · 2 steps · 1,234 tokens in, 56 out · session 0193ab12\n',
+    );
+  });
+
+  it('names the outcome and the reason when a run does not complete', () => {
+    const stderr = capture();
+    const render = createTerminalRenderer({
+      stdout: new PassThrough(),
+      stderr: stderr.stream,
+      style: createStyle(false),
+      spinner: { start: () => undefined, stop: () => undefined },
+      showSummary: true,
+    });
+    render({
+      type: 'run.finished',
+      sessionId: 'abcdef12',
+      outcome: 'step-limit',
+      finalText: '',
+      error: { kind: 'step-limit', message: 'Stopped after 3 model calls.' },
+      totals: { steps: 3, inputTokens: 0, outputTokens: 0 },
+    });
+    expect(stderr.text()).toContain('✗ stopped at the step limit: Stopped after 3 model calls.');
+  });
+});

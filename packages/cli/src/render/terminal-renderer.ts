@@ -1,0 +1,94 @@
+import type { AgentEvent } from '@outpost/core';
+import type { Spinner } from './spinner.js';
+import type { Style } from './style.js';
+
+export interface TerminalRendererOptions {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  style: Style;
+  spinner: Spinner;
+  /** Print the one-line summary when a run ends. */
+  showSummary: boolean;
+}
+
+/**
+ * Renders agent events for a person: the answer streams to stdout, tool activity and the
+ * summary go to stderr (so `outpost run … > answer.txt` keeps only the answer).
+ */
+export function createTerminalRenderer(
+  options: TerminalRendererOptions,
+): (event: AgentEvent) => void {
+  const { stdout, stderr, style, spinner, showSummary } = options;
+  let textOpen = false;
+
+  const endText = () => {
+    if (textOpen) stdout.write('\n');
+    textOpen = false;
+  };
+
+  return (event) => {
+    switch (event.type) {
+      case 'step.started':
+        spinner.start('waiting for the model');
+        break;
+      case 'assistant.text-streamed':
+        spinner.stop();
+        stdout.write(event.text);
+        textOpen = !event.text.endsWith('\n');
+        break;
+      case 'assistant.reasoning-streamed':
+        spinner.start('thinking');
+        break;
+      case 'tool.call-started':
+        spinner.stop();
+        endText();
+        stderr.write(`${style.cyan('→')} ${event.description}\n`);
+        break;
+      case 'tool.call-finished': {
+        const mark = event.ok ? style.green('✓') : style.red('✗');
+        const detail = event.ok ? event.summary : `${event.errorKind ?? 'error'}: ${event.summary}`;
+        stderr.write(`  ${mark} ${style.dim(firstLine(detail, 160))}\n`);
+        break;
+      }
+      case 'run.finished': {
+        spinner.stop();
+        endText();
+        if (!showSummary) break;
+        const { totals } = event;
+        const facts = [
+          `${totals.steps} step${totals.steps === 1 ? '' : 's'}`,
+          `${totals.inputTokens.toLocaleString('en-US')} tokens in, ${totals.outputTokens.toLocaleString('en-US')} out`,
+          `session ${event.sessionId.slice(0, 8)}`,
+        ].join(' · ');
+        if (event.outcome === 'completed') {
+          stderr.write(style.dim(`${style.green('✓')} done · ${facts}\n`));
+        } else {
+          const message = event.error?.message ?? event.outcome;
+          stderr.write(`${style.red('✗')} ${outcomeLabel(event.outcome)}: ${message}\n`);
+          stderr.write(style.dim(`  ${facts}\n`));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  };
+}
+
+function outcomeLabel(outcome: string): string {
+  switch (outcome) {
+    case 'failed':
+      return 'failed';
+    case 'cancelled':
+      return 'cancelled';
+    case 'step-limit':
+      return 'stopped at the step limit';
+    default:
+      return outcome;
+  }
+}
+
+function firstLine(text: string, width: number): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}

@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { promisify } from 'node:util';
+import {
+  ApprovalPolicy,
+  ConfigError,
+  createOpenAiCompatibleModel,
+  listModels,
+  loadConfigFile,
+  loadOrCreateStoreKey,
+  openStore,
+  resolveConfigPath,
+  resolveDataDirectory,
+  selectModel,
+  storePath,
+} from '@outpost/core';
+import type { OutpostConfig, Store } from '@outpost/core';
+import type { LanguageModel } from '@outpost/protocol';
+
+/**
+ * The composition root's helpers: the only code that sees the whole configuration. Each piece of
+ * core gets its own slice of it.
+ */
+
+/** Flags shared by every command that runs the agent. */
+export interface AgentFlags {
+  cwd?: string;
+  baseUrl?: string;
+  model?: string;
+  approval?: string;
+  maxSteps?: string;
+  json?: boolean;
+}
+
+export interface Settings {
+  config: OutpostConfig;
+  configPath: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_MAX_STEPS = 40;
+
+export function loadSettings(env: NodeJS.ProcessEnv): Settings {
+  const configPath = resolveConfigPath(env, homedir());
+  return { config: loadConfigFile(configPath), configPath, env };
+}
+
+/** Opens the user's store, creating it (and its key) on first use. */
+export function openLocalStore(env: NodeJS.ProcessEnv, warn: (message: string) => void): Store {
+  const dataDirectory = resolveDataDirectory(env, homedir());
+  const key = loadOrCreateStoreKey(dataDirectory, env);
+  if (key.warning) warn(key.warning);
+  return openStore({ path: storePath(dataDirectory), keyHex: key.keyHex });
+}
+
+const execFileAsync = promisify(execFile);
+
+/** The project is the enclosing git work tree, or the directory itself outside git. */
+export async function resolveProjectRoot(cwd: string): Promise<string> {
+  if (!existsSync(cwd)) throw new ConfigError(`The directory ${cwd} does not exist.`);
+  try {
+    const { stdout } = await execFileAsync('git', ['rev-parse', '--show-toplevel'], { cwd });
+    const top = stdout.trim();
+    if (top !== '') return realpathSync(top);
+  } catch {
+    // Not inside a git work tree (or git is missing): the directory itself is the project.
+  }
+  return realpathSync(cwd);
+}
+
+export function approvalPolicyFrom(flags: AgentFlags, settings: Settings): ApprovalPolicy {
+  const value =
+    flags.approval ?? settings.env.OUTPOST_APPROVAL ?? settings.config.approval ?? 'ask';
+  const parsed = ApprovalPolicy.safeParse(value);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `Unknown approval policy "${value}". Use one of: ${ApprovalPolicy.options.join(', ')}.`,
+    );
+  }
+  return parsed.data;
+}
+
+export function maxStepsFrom(flags: AgentFlags, settings: Settings): number {
+  if (flags.maxSteps === undefined) return settings.config.maxSteps ?? DEFAULT_MAX_STEPS;
+  const value = Number(flags.maxSteps);
+  if (!Number.isInteger(value) || value < 1 || value > 1000) {
+    throw new ConfigError(
+      `--max-steps must be a whole number from 1 to 1000, not "${flags.maxSteps}".`,
+    );
+  }
+  return value;
+}
+
+export interface ModelChoice {
+  model: LanguageModel;
+  baseUrl: string;
+  note: string | undefined;
+}
+
+/** Flags beat environment variables, which beat the config file; then local discovery. */
+export async function createModel(
+  flags: AgentFlags,
+  settings: Settings,
+  preferredModel?: string,
+): Promise<ModelChoice> {
+  const { config, env, configPath } = settings;
+  const apiKey = env.OUTPOST_API_KEY ?? config.model?.apiKey;
+  const baseUrl = flags.baseUrl ?? nonEmpty(env.OUTPOST_BASE_URL) ?? config.model?.baseUrl;
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl)) {
+    throw new ConfigError(`The model server URL "${baseUrl}" is not an http:// or https:// URL.`);
+  }
+  const selection = await selectModel({
+    baseUrl: baseUrl?.replace(/\/+$/, ''),
+    model: flags.model ?? nonEmpty(env.OUTPOST_MODEL) ?? config.model?.name,
+    ...(preferredModel === undefined ? {} : { preferredModel }),
+    listModels: (url, options) =>
+      listModels({ baseUrl: url, timeoutMs: options.timeoutMs, ...(apiKey ? { apiKey } : {}) }),
+    configPath,
+  });
+  const model = createOpenAiCompatibleModel({
+    baseUrl: selection.baseUrl,
+    model: selection.model,
+    ...(apiKey ? { apiKey } : {}),
+    ...(config.model?.idleTimeoutSeconds === undefined
+      ? {}
+      : { idleTimeoutMs: config.model.idleTimeoutSeconds * 1000 }),
+    ...(config.model?.maxRetries === undefined ? {} : { maxRetries: config.model.maxRetries }),
+  });
+  return { model, baseUrl: selection.baseUrl, note: selection.note };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** A session's title: its first message on one line, cut to a readable length. */
+export function titleFrom(message: string): string {
+  const line = message.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
