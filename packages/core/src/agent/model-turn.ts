@@ -1,21 +1,11 @@
-import type {
-  FinishReason,
-  LanguageModel,
-  ModelErrorInfo,
-  ModelRequest,
-  ToolCall,
-  Usage,
-} from '@outpost/protocol';
+import type { FinishReason, LanguageModel, ModelRequest, StreamPart } from '@outpost/protocol';
+import { collectStream } from '../model/stream-result.js';
+import type { StreamResult } from '../model/stream-result.js';
 
 /** One model call, consumed: what it said, what it asked for, and how long it took. */
-export interface ModelTurn {
-  text: string;
-  reasoning: string;
-  toolCalls: ToolCall[];
-  usage: Usage | undefined;
+export interface ModelTurn extends Omit<StreamResult, 'finishReason'> {
   finishReason: FinishReason | 'error';
-  error: ModelErrorInfo | undefined;
-  /** From sending the request to the first streamed part of any kind. */
+  /** From sending the request to the first streamed text, reasoning or tool call. */
   timeToFirstTokenMs: number | null;
   durationMs: number;
 }
@@ -34,57 +24,39 @@ export async function streamModelTurn(options: {
 }): Promise<ModelTurn> {
   const { model, request, onText, onReasoning, monotonicNow } = options;
   const started = monotonicNow();
-  const turn: ModelTurn = {
-    text: '',
-    reasoning: '',
-    toolCalls: [],
-    usage: undefined,
-    finishReason: 'other',
-    error: undefined,
-    timeToFirstTokenMs: null,
-    durationMs: 0,
-  };
-  const markFirst = () => {
-    turn.timeToFirstTokenMs ??= monotonicNow() - started;
-  };
-  try {
-    for await (const part of model.stream(request)) {
-      switch (part.type) {
-        case 'text-delta':
-          markFirst();
-          turn.text += part.text;
-          onText(part.text);
-          break;
-        case 'reasoning-delta':
-          markFirst();
-          turn.reasoning += part.text;
-          onReasoning(part.text);
-          break;
-        case 'tool-call':
-          markFirst();
-          turn.toolCalls.push(part.toolCall);
-          break;
-        case 'usage':
-          turn.usage = part.usage;
-          break;
-        case 'finish':
-          turn.finishReason = part.reason;
-          break;
-        case 'error':
-          turn.error = part.error;
-          turn.finishReason = 'error';
-          break;
-      }
-      if (turn.error) break;
+  let timeToFirstTokenMs: number | null = null;
+  const onPart = (part: StreamPart) => {
+    if (
+      part.type === 'text-delta' ||
+      part.type === 'reasoning-delta' ||
+      part.type === 'tool-call'
+    ) {
+      timeToFirstTokenMs ??= monotonicNow() - started;
     }
+    if (part.type === 'text-delta') onText(part.text);
+    else if (part.type === 'reasoning-delta') onReasoning(part.text);
+  };
+  let result: StreamResult;
+  try {
+    result = await collectStream(model.stream(request), onPart);
   } catch (error) {
-    turn.error = {
-      kind: 'protocol',
-      isRetryable: false,
-      message: `The ${model.provider} adapter failed: ${(error as Error).message}`,
+    result = {
+      text: '',
+      reasoning: '',
+      toolCalls: [],
+      usage: undefined,
+      finishReason: undefined,
+      error: {
+        kind: 'protocol',
+        isRetryable: false,
+        message: `The ${model.provider} adapter failed: ${(error as Error).message}`,
+      },
     };
-    turn.finishReason = 'error';
   }
-  turn.durationMs = monotonicNow() - started;
-  return turn;
+  return {
+    ...result,
+    finishReason: result.error ? 'error' : (result.finishReason ?? 'other'),
+    timeToFirstTokenMs,
+    durationMs: monotonicNow() - started,
+  };
 }
