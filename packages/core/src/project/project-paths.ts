@@ -62,6 +62,17 @@ export function gitDirectoryWriteError(relativePath: string): ToolError | null {
   };
 }
 
+/** `resolveProjectPath` for a file about to be written: also refuses paths inside `.git`. */
+export function resolveWritableProjectPath(
+  projectRoot: string,
+  userPath: string,
+): ProjectPathResult {
+  const resolved = resolveProjectPath(projectRoot, userPath);
+  if (!resolved.ok) return resolved;
+  const gitError = gitDirectoryWriteError(resolved.relativePath);
+  return gitError === null ? resolved : { ok: false, error: gitError };
+}
+
 /** `root`-relative form of an absolute path, with `/` separators (`.` for the root). */
 export function toRelativePath(root: string, absolutePath: string): string {
   const relative = path.relative(root, absolutePath);

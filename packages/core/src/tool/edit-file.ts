@@ -3,7 +3,7 @@ import { describeFileChange } from '../edit/file-change.js';
 import { applySearchReplace, type MatchStrategy } from '../edit/search-replace.js';
 import { writeFileAtomic } from '../project/atomic-write.js';
 import { formatByteSize, readTextFile, type TextFileRead } from '../project/file-kind.js';
-import { gitDirectoryWriteError, resolveProjectPath } from '../project/project-paths.js';
+import { resolveWritableProjectPath } from '../project/project-paths.js';
 import { ioErrorResult, isNotFound, notFoundResult } from './file-errors.js';
 import { readTextAsset } from './text-asset.js';
 import { defineTool, toolError, type ToolResult } from './tool.js';
@@ -33,11 +33,9 @@ export const editFileTool = defineTool({
   inputSchema: EditFileInput,
   describeCall: (input) => `edit_file ${input.path}`,
   async execute(input, context) {
-    const resolved = resolveProjectPath(context.projectRoot, input.path);
+    const resolved = resolveWritableProjectPath(context.projectRoot, input.path);
     if (!resolved.ok) return { ok: false, error: resolved.error };
     const { absolutePath, relativePath } = resolved;
-    const gitError = gitDirectoryWriteError(relativePath);
-    if (gitError !== null) return { ok: false, error: gitError };
 
     let file: TextFileRead;
     try {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeFileChange } from '../edit/file-change.js';
 import { splitLines } from '../edit/text-lines.js';
 import { writeFileAtomic } from '../project/atomic-write.js';
-import { gitDirectoryWriteError, resolveProjectPath } from '../project/project-paths.js';
+import { resolveWritableProjectPath } from '../project/project-paths.js';
 import { ioErrorResult, isNotFound } from './file-errors.js';
 import { readTextAsset } from './text-asset.js';
 import { defineTool, toolError } from './tool.js';
@@ -21,11 +21,9 @@ export const writeFileTool = defineTool({
   inputSchema: WriteFileInput,
   describeCall: (input) => `write_file ${input.path}`,
   async execute(input, context) {
-    const resolved = resolveProjectPath(context.projectRoot, input.path);
+    const resolved = resolveWritableProjectPath(context.projectRoot, input.path);
     if (!resolved.ok) return { ok: false, error: resolved.error };
     const { absolutePath, relativePath } = resolved;
-    const gitError = gitDirectoryWriteError(relativePath);
-    if (gitError !== null) return { ok: false, error: gitError };
 
     let before: Buffer | null;
     try {
