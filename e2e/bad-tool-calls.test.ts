@@ -1,26 +1,12 @@
-import { startFakeLlmServer, reply } from '@outpost/test-kit';
-import type { FakeLlmServer } from '@outpost/test-kit';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
-import { BUGGY_CALC, createWorkspace } from './support/project.js';
-import type { E2eWorkspace } from './support/project.js';
+import { reply } from '@outpost/test-kit';
+import { expect, it } from 'vitest';
+import { useCliFixture } from './support/fixture.js';
+import { BUGGY_CALC } from './support/project.js';
 
-let server: FakeLlmServer;
-let workspace: E2eWorkspace;
-
-beforeEach(async () => {
-  server = await startFakeLlmServer();
-  workspace = createWorkspace();
-});
-afterEach(async () => {
-  await server.close();
-  workspace.cleanup();
-});
-
-type WireMessage = { role: string; content: string; tool_call_id?: string };
+const cli = useCliFixture();
 
 it('answers malformed arguments, unknown tools, escaping paths and missing search text with errors, and goes on', async () => {
-  server.push(
+  cli.server.push(
     reply().rawToolCall('read_file', '{"path": "calc.py",'),
     reply().toolCall('format_disk', { drive: 'c' }),
     reply().toolCall('read_file', { path: '../../../../etc/passwd' }),
@@ -37,36 +23,23 @@ it('answers malformed arguments, unknown tools, escaping paths and missing searc
     }),
     reply().text('Fixed after a few tries.'),
   );
-  const result = await runCli(['run', '--approval', 'full-auto', 'fix add'], {
-    cwd: workspace.root,
-    env: {
-      OUTPOST_HOME: workspace.home,
-      OUTPOST_BASE_URL: server.baseUrl,
-      OUTPOST_MODEL: 'fake-model',
-    },
-  });
+  const result = await cli.run(['run', '--approval', 'full-auto', 'fix add']);
 
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('Fixed after a few tries.');
   expect(
-    server.requests.filter((request) => request.path.endsWith('/chat/completions')),
+    cli.server.requests.filter((request) => request.path.endsWith('/chat/completions')),
   ).toHaveLength(7);
-  const toolReply = (index: number) => {
-    const body = server.requests[index]?.body as { messages: WireMessage[] };
-    const last = body.messages.at(-1);
-    expect(last?.role).toBe('tool');
-    return last?.content ?? '';
-  };
-  expect(toolReply(1)).toMatch(
+  expect(cli.lastMessageOf(1)).toMatch(
     /^Error \(invalid-arguments\): The arguments of read_file are not valid JSON/,
   );
-  expect(toolReply(2)).toContain('There is no tool named "format_disk"');
-  expect(toolReply(3)).toMatch(/^Error \(outside-project\)/);
-  expect(toolReply(4)).toMatch(/^Error \(outside-project\)/);
-  expect(toolReply(5)).toMatch(/^Error \(no-match\)/);
-  expect(toolReply(5)).toContain('return a - b'); // the closest real line, for the retry
-  expect(toolReply(6)).not.toContain('Error');
-  expect(workspace.read('calc.py')).toBe(BUGGY_CALC.replace('a - b', 'a + b'));
+  expect(cli.lastMessageOf(2)).toContain('There is no tool named "format_disk"');
+  expect(cli.lastMessageOf(3)).toMatch(/^Error \(outside-project\)/);
+  expect(cli.lastMessageOf(4)).toMatch(/^Error \(outside-project\)/);
+  expect(cli.lastMessageOf(5)).toMatch(/^Error \(no-match\)/);
+  expect(cli.lastMessageOf(5)).toContain('return a - b'); // the closest real line, for the retry
+  expect(cli.lastMessageOf(6)).not.toContain('Error');
+  expect(cli.workspace.read('calc.py')).toBe(BUGGY_CALC.replace('a - b', 'a + b'));
   expect(result.stderr).toMatch(/✗ invalid-arguments/);
   expect(result.stderr).toMatch(/✗ unknown-tool/);
 });

@@ -1,21 +1,8 @@
-import { startFakeLlmServer, reply } from '@outpost/test-kit';
-import type { FakeLlmServer } from '@outpost/test-kit';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
-import { createWorkspace } from './support/project.js';
-import type { E2eWorkspace } from './support/project.js';
+import { reply } from '@outpost/test-kit';
+import { expect, it } from 'vitest';
+import { useCliFixture } from './support/fixture.js';
 
-let server: FakeLlmServer;
-let workspace: E2eWorkspace;
-
-beforeEach(async () => {
-  server = await startFakeLlmServer();
-  workspace = createWorkspace();
-});
-afterEach(async () => {
-  await server.close();
-  workspace.cleanup();
-});
+const cli = useCliFixture();
 
 type Shown = {
   session: { status: string };
@@ -23,19 +10,11 @@ type Shown = {
 };
 
 it('keeps every event when the server dies mid-stream, and `sessions resume` continues', async () => {
-  const env = {
-    OUTPOST_HOME: workspace.home,
-    OUTPOST_BASE_URL: server.baseUrl,
-    OUTPOST_MODEL: 'fake-model',
-  };
-  server.push(
+  cli.server.push(
     reply().toolCall('read_file', { path: 'calc.py' }),
     reply().text('The problem is the minus sign, so I will now').dieAfter(4),
   );
-  const failed = await runCli(['run', '--approval', 'full-auto', 'fix add'], {
-    cwd: workspace.root,
-    env,
-  });
+  const failed = await cli.run(['run', '--approval', 'full-auto', 'fix add']);
 
   expect(failed.code).toBe(1);
   expect(failed.stderr).toMatch(
@@ -45,7 +24,7 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
   expect(sessionId).not.toBe('');
 
   const shownAfterFailure = JSON.parse(
-    (await runCli(['sessions', 'show', sessionId, '--json'], { cwd: workspace.root, env })).stdout,
+    (await cli.run(['sessions', 'show', sessionId, '--json'])).stdout,
   ) as Shown;
   expect(shownAfterFailure.session.status).toBe('failed');
   expect(shownAfterFailure.events.map((event) => event.data.type)).toEqual([
@@ -60,7 +39,7 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
   ]);
   expect(shownAfterFailure.events[6]?.data.partial).toBe(true);
 
-  server.push(
+  cli.server.push(
     reply().toolCall('edit_file', {
       path: 'calc.py',
       search: 'return a - b',
@@ -68,16 +47,13 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
     }),
     reply().text('Fixed the sign.'),
   );
-  const resumed = await runCli(['sessions', 'resume', sessionId, '--approval', 'full-auto'], {
-    cwd: workspace.root,
-    env,
-  });
+  const resumed = await cli.run(['sessions', 'resume', sessionId, '--approval', 'full-auto']);
 
   expect(resumed.code).toBe(0);
   expect(resumed.stdout).toContain('Fixed the sign.');
-  expect(workspace.read('calc.py')).toContain('return a + b');
+  expect(cli.workspace.read('calc.py')).toContain('return a + b');
   // The resumed request carries the whole history, without the cut-off text.
-  const body = server.requests.at(-2)?.body as {
+  const body = cli.server.requests.at(-2)?.body as {
     messages: { role: string; content: string | null }[];
   };
   expect(body.messages.map((message) => message.role)).toEqual([
@@ -89,33 +65,27 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
   expect(JSON.stringify(body)).not.toContain('so I will now');
 
   const shownAfterResume = JSON.parse(
-    (await runCli(['sessions', 'show', sessionId, '--json'], { cwd: workspace.root, env })).stdout,
+    (await cli.run(['sessions', 'show', sessionId, '--json'])).stdout,
   ) as Shown;
   expect(shownAfterResume.session.status).toBe('completed');
   expect(shownAfterResume.events.at(-1)?.data.type).toBe('assistant-message');
 });
 
 it('refuses to resume a finished session without a message when nobody can be asked', async () => {
-  const env = {
-    OUTPOST_HOME: workspace.home,
-    OUTPOST_BASE_URL: server.baseUrl,
-    OUTPOST_MODEL: 'fake-model',
-  };
-  server.push(reply().text('All good.'));
-  const first = await runCli(['run', 'check things'], { cwd: workspace.root, env });
+  cli.server.push(reply().text('All good.'));
+  const first = await cli.run(['run', 'check things']);
   const sessionId = /session ([0-9a-f]{8})/.exec(first.stderr)?.[1] ?? '';
 
-  const again = await runCli(['sessions', 'resume', sessionId], { cwd: workspace.root, env });
+  const again = await cli.run(['sessions', 'resume', sessionId]);
   expect(again.code).toBe(2);
   expect(again.stderr).toContain('ended with an answer, so there is nothing to continue');
 
-  server.push(reply().text('Changelog updated.'));
-  const followUp = await runCli(['sessions', 'resume', sessionId, 'now', 'the', 'changelog'], {
-    cwd: workspace.root,
-    env,
-  });
+  cli.server.push(reply().text('Changelog updated.'));
+  const followUp = await cli.run(['sessions', 'resume', sessionId, 'now', 'the', 'changelog']);
   expect(followUp.code).toBe(0);
-  const body = server.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
+  const body = cli.server.requests.at(-1)?.body as {
+    messages: { role: string; content: string }[];
+  };
   expect(body.messages.map((message) => [message.role, message.content])).toEqual([
     ['system', expect.any(String)],
     ['user', 'check things'],

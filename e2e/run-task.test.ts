@@ -1,26 +1,12 @@
-import { startFakeLlmServer, reply } from '@outpost/test-kit';
-import type { FakeLlmServer } from '@outpost/test-kit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
-import { createWorkspace } from './support/project.js';
-import type { E2eWorkspace } from './support/project.js';
+import { reply } from '@outpost/test-kit';
+import { describe, expect, it } from 'vitest';
+import { useCliFixture } from './support/fixture.js';
 
-let server: FakeLlmServer;
-let workspace: E2eWorkspace;
-
-beforeEach(async () => {
-  server = await startFakeLlmServer({ models: ['coder-7b'] });
-  workspace = createWorkspace();
-});
-afterEach(async () => {
-  await server.close();
-  workspace.cleanup();
-});
-
-const env = () => ({ OUTPOST_HOME: workspace.home, OUTPOST_BASE_URL: server.baseUrl });
+// No model is named: the CLI asks the server which models it has and picks coder-7b.
+const cli = useCliFixture({ models: ['coder-7b'], autoPickModel: true });
 
 function scriptTheFix() {
-  server.push(
+  cli.server.push(
     reply()
       .text('Let me look at calc.py.')
       .toolCall('read_file', { path: 'calc.py' })
@@ -38,10 +24,7 @@ function scriptTheFix() {
 describe('outpost run', () => {
   it('reads, edits, runs the tests and answers; the session is stored and shown', async () => {
     scriptTheFix();
-    const result = await runCli(['run', '--approval', 'full-auto', 'fix the failing test'], {
-      cwd: workspace.root,
-      env: env(),
-    });
+    const result = await cli.run(['run', '--approval', 'full-auto', 'fix the failing test']);
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Fixed add(): it subtracted. The test now passes.');
@@ -49,32 +32,25 @@ describe('outpost run', () => {
     expect(result.stderr).toContain('→ read_file calc.py');
     expect(result.stderr).toContain('→ run_command python3 test_calc.py');
     expect(result.stderr).toContain('✓ exit 0');
-    expect(workspace.read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
+    expect(cli.workspace.read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
 
     // The model saw the test output before answering.
-    const lastRequest = server.requests.at(-1)?.body as {
+    const lastRequest = cli.server.requests.at(-1)?.body as {
       messages: { role: string; content: string }[];
     };
     expect(lastRequest.messages.at(-1)?.content).toContain('1 passed');
 
-    const list = await runCli(['sessions', 'list'], { cwd: workspace.root, env: env() });
+    const list = await cli.run(['sessions', 'list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(
       /^[0-9a-f]{8} {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}completed\s+coder-7b {2}fix the failing test$/m,
     );
 
-    const [line] = (
-      await runCli(['sessions', 'list', '--json'], { cwd: workspace.root, env: env() })
-    ).stdout
-      .trim()
-      .split('\n');
+    const [line] = (await cli.run(['sessions', 'list', '--json'])).stdout.trim().split('\n');
     const session = JSON.parse(line ?? '{}') as { id: string; status: string; projectRoot: string };
-    expect(session).toMatchObject({ status: 'completed', projectRoot: workspace.root });
+    expect(session).toMatchObject({ status: 'completed', projectRoot: cli.workspace.root });
 
-    const shown = await runCli(['sessions', 'show', session.id.slice(0, 8), '--json'], {
-      cwd: workspace.root,
-      env: env(),
-    });
+    const shown = await cli.run(['sessions', 'show', session.id.slice(0, 8), '--json']);
     const detail = JSON.parse(shown.stdout) as { events: { data: Record<string, unknown> }[] };
     expect(detail.events.map((event) => event.data.type)).toEqual([
       'user-message',
@@ -103,10 +79,7 @@ describe('outpost run', () => {
     const modelCall = detail.events.find((event) => event.data.type === 'model-call')?.data;
     expect(modelCall).toMatchObject({ model: 'coder-7b', inputTokens: 700, outputTokens: 20 });
 
-    const text = await runCli(['sessions', 'show', session.id], {
-      cwd: workspace.root,
-      env: env(),
-    });
+    const text = await cli.run(['sessions', 'show', session.id]);
     expect(text.stdout).toContain('(completed)');
     expect(text.stdout).toMatch(/file\s+calc\.py {2}\+1 -1/);
     expect(text.stdout).toMatch(/command\s+python3 test_calc\.py · exit 0/);
@@ -114,13 +87,13 @@ describe('outpost run', () => {
 
   it('prints one JSON event per line with --json', async () => {
     scriptTheFix();
-    const result = await runCli(
-      ['run', '--json', '--approval', 'full-auto', 'fix the failing test'],
-      {
-        cwd: workspace.root,
-        env: env(),
-      },
-    );
+    const result = await cli.run([
+      'run',
+      '--json',
+      '--approval',
+      'full-auto',
+      'fix the failing test',
+    ]);
     expect(result.code).toBe(0);
     const events = result.stdout
       .trim()
@@ -146,14 +119,13 @@ describe('outpost run', () => {
 
   it('works on a project named with -C from anywhere', async () => {
     scriptTheFix();
-    const result = await runCli(
-      ['run', '-C', workspace.root, '--approval', 'full-auto', 'fix it'],
+    const result = await cli.run(
+      ['run', '-C', cli.workspace.root, '--approval', 'full-auto', 'fix it'],
       {
-        cwd: workspace.home.replace(/home$/, ''),
-        env: env(),
+        cwd: cli.workspace.home.replace(/home$/, ''),
       },
     );
     expect(result.code).toBe(0);
-    expect(workspace.read('calc.py')).toContain('a + b');
+    expect(cli.workspace.read('calc.py')).toContain('a + b');
   });
 });
