@@ -298,4 +298,38 @@ describe('agent loop', () => {
       'search_code',
     ]);
   });
+
+  it('marks the session failed and records why when something unexpected throws', async () => {
+    const model = new FakeLanguageModel().push(reply().text('Hello.'));
+    const { session } = setup(model);
+    const failing = createAgent({
+      model,
+      tools: [],
+      sessions: {
+        appendEvent: (id, data) => {
+          if (data.type === 'assistant-message') throw new Error('disk full');
+          return store.sessions.appendEvent(id, data);
+        },
+        update: (id, fields) => store.sessions.update(id, fields),
+        events: (id) => store.sessions.events(id),
+      },
+      events: createEventBus<AgentEvent>(),
+      approval: { policy: 'full-auto', prompt: createNonInteractiveApprovalPrompt('full-auto') },
+      projectRoot,
+      systemPrompt: 'test',
+      maxSteps: 5,
+    });
+
+    await expect(failing.run({ sessionId: session.id, userMessage: 'hi' })).rejects.toThrow(
+      'disk full',
+    );
+    expect(store.sessions.get(session.id)?.status).toBe('failed');
+    expect(eventsOf(session.id, 'error')).toEqual([
+      {
+        type: 'error',
+        kind: 'internal',
+        message: 'Outpost stopped on an unexpected error: disk full',
+      },
+    ]);
+  });
 });

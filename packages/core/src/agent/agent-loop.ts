@@ -73,7 +73,26 @@ export function createAgent(options: AgentOptions): Agent {
   const toolsByName = new Map(options.tools.map((tool) => [tool.name, tool]));
   const toolSpecs = options.tools.map((tool) => toToolSpec(tool));
 
+  /**
+   * Something unexpected (a full disk, a bug) must not leave the session looking `running`
+   * forever: record what happened, mark it failed, then let the error go on to the caller.
+   */
   async function run(input: RunInput): Promise<RunResult> {
+    try {
+      return await runSteps(input);
+    } catch (error) {
+      try {
+        const message = `Outpost stopped on an unexpected error: ${(error as Error).message}`;
+        sessions.appendEvent(input.sessionId, { type: 'error', kind: 'internal', message });
+        sessions.update(input.sessionId, { status: 'failed' });
+      } catch {
+        // The store itself is failing; the original error says more than this one would.
+      }
+      throw error;
+    }
+  }
+
+  async function runSteps(input: RunInput): Promise<RunResult> {
     const { sessionId } = input;
     const signal = input.signal ?? new AbortController().signal;
     const history = sessions.events(sessionId);
