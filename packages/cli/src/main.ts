@@ -93,7 +93,7 @@ export function createProgram(): Command {
   sessions
     .command('list')
     .description('one line per session: id, time, outcome, model, title')
-    .option('--limit <n>', 'how many, newest first (default 20)')
+    .option('--limit <n>', 'how many, most recently active first (default 20)')
     .option('--json', 'one JSON object per line')
     .action(async (flags: { limit?: string; json?: boolean }) => {
       const { listSessions } = await import('./commands/sessions.js');

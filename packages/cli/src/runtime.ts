@@ -110,8 +110,9 @@ export async function createModel(
   if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl)) {
     throw new ConfigError(`The model server URL "${baseUrl}" is not an http:// or https:// URL.`);
   }
+  const normalized = baseUrl === undefined ? undefined : normalizeBaseUrl(baseUrl);
   const selection = await selectModel({
-    baseUrl: baseUrl?.replace(/\/+$/, ''),
+    baseUrl: normalized?.url,
     model: flags.model ?? nonEmpty(env.OUTPOST_MODEL) ?? config.model?.name,
     ...(preferredModel === undefined ? {} : { preferredModel }),
     listModels: (url, options) =>
@@ -127,7 +128,22 @@ export async function createModel(
       : { idleTimeoutMs: config.model.idleTimeoutSeconds * 1000 }),
     ...(config.model?.maxRetries === undefined ? {} : { maxRetries: config.model.maxRetries }),
   });
-  return { model, baseUrl: selection.baseUrl, note: selection.note };
+  const notes = [normalized?.note, selection.note].filter((note) => note !== undefined);
+  return {
+    model,
+    baseUrl: selection.baseUrl,
+    note: notes.length > 0 ? notes.join(' ') : undefined,
+  };
+}
+
+/**
+ * OpenAI-compatible servers serve the API under `/v1`. A URL with no path at all
+ * (`http://127.0.0.1:11434`) would get 404 on every request, so `/v1` is added, and said.
+ */
+export function normalizeBaseUrl(baseUrl: string): { url: string; note: string | undefined } {
+  const trimmed = baseUrl.replace(/\/+$/, '');
+  if (new URL(trimmed).pathname !== '/') return { url: trimmed, note: undefined };
+  return { url: `${trimmed}/v1`, note: `Added /v1 to the server URL: ${trimmed}/v1.` };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
