@@ -17,6 +17,7 @@ import {
 } from '@outpost/core';
 import type { OutpostConfig, Store } from '@outpost/core';
 import type { LanguageModel } from '@outpost/protocol';
+import { oneLine } from './text.js';
 
 /**
  * The composition root's helpers: the only code that sees the whole configuration. Each piece of
@@ -152,6 +153,5 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 /** A session's title: its first message on one line, cut to a readable length. */
 export function titleFrom(message: string): string {
-  const line = message.replace(/\s+/g, ' ').trim();
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  return oneLine(message, 80);
 }

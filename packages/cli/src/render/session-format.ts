@@ -1,9 +1,7 @@
+import type { SessionSummary } from '@outpost/core';
 import type { Session, SessionEvent } from '@outpost/protocol';
+import { oneLine } from '../text.js';
 import type { Style } from './style.js';
-
-export interface SessionListEntry extends Session {
-  firstUserMessage: string | undefined;
-}
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
@@ -20,11 +18,6 @@ function formatClock(time: number): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
-function oneLine(text: string, width: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
-}
-
 function formatDuration(milliseconds: number): string {
   return milliseconds < 1000
     ? `${Math.round(milliseconds)} ms`
@@ -32,7 +25,10 @@ function formatDuration(milliseconds: number): string {
 }
 
 /** One line per session: id, time, outcome, model, title or first user message. */
-export function formatSessionLine(session: SessionListEntry, style: Style): string {
+export function formatSessionLine(
+  session: Pick<SessionSummary, keyof Session | 'firstUserMessage'>,
+  style: Style,
+): string {
   const title = session.title || session.firstUserMessage || '(no message yet)';
   const status = session.status.padEnd(10);
   const colored =
