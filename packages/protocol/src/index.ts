@@ -4,6 +4,7 @@ export type {
   LanguageModel,
   ModelCapabilities,
   ModelRequest,
+  ResponseFormat,
   ToolSpec,
 } from './language-model.js';
 export {
@@ -20,6 +21,7 @@ export { Session, SessionFieldName, SessionFields, SessionStatus } from './sessi
 export {
   AssistantMessageEvent,
   CommandRunEvent,
+  ContextCompactedEvent,
   ErrorEvent,
   FileChangeEvent,
   ModelCallEvent,

@@ -22,12 +22,25 @@ export interface ModelCapabilities {
   embeddings: boolean;
 }
 
+/**
+ * Output constrained to a JSON schema (the `constrained` tool protocol, DESIGN §3.1): a grammar for
+ * embedded models, `format` for Ollama, `response_format` for OpenAI-compatible servers.
+ */
+export interface ResponseFormat {
+  type: 'json-schema';
+  /** A short identifier, e.g. `outpost_turn` (OpenAI's `json_schema.name`). */
+  name: string;
+  schema: JsonSchema;
+}
+
 export interface ModelRequest {
   messages: ModelMessage[];
   tools: ToolSpec[];
   toolChoice?: 'auto' | 'none' | 'required';
   maxOutputTokens?: number;
   temperature?: number;
+  /** Constrain the reply to this schema; only sent to a model whose capabilities allow it. */
+  responseFormat?: ResponseFormat;
   /** Aborting ends the stream with an `error` part of kind `cancelled`. */
   signal?: AbortSignal;
 }
@@ -47,4 +60,6 @@ export interface LanguageModel {
   /** Tokens in `text` by the model's own tokenizer where available, else a close estimate. */
   countTokens(text: string): Promise<number>;
   stream(request: ModelRequest): AsyncIterable<StreamPart>;
+  /** Frees what the adapter holds (an in-process model, its context); safe to call twice. */
+  dispose?(): Promise<void>;
 }

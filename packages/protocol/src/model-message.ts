@@ -8,6 +8,12 @@ export const ToolCall = z.object({
   id: z.string().min(1),
   name: z.string(),
   arguments: z.string(),
+  /**
+   * Set when the adapter or tool protocol saw a call it could not read (a malformed fenced block,
+   * an unparseable constrained reply): a short repair message the loop returns to the model
+   * instead of running anything.
+   */
+  malformed: z.string().optional(),
 });
 export type ToolCall = z.infer<typeof ToolCall>;
 

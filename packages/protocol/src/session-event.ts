@@ -81,9 +81,24 @@ export const ModelCallEvent = z.object({
 });
 export type ModelCallEvent = z.infer<typeof ModelCallEvent>;
 
+/**
+ * The conversation no longer fit the model's context window, so the outputs of the listed earlier
+ * tool calls were replaced by a short note (DESIGN §3.1, context truth). Replaying the session
+ * applies the same replacement, so a resumed session sends what the model last saw.
+ */
+export const ContextCompactedEvent = z.object({
+  type: z.literal('context-compacted'),
+  step,
+  contextWindow: z.number().int().positive(),
+  tokensBefore: z.number().int().nonnegative(),
+  tokensAfter: z.number().int().nonnegative(),
+  elidedToolCallIds: z.array(z.string()),
+});
+export type ContextCompactedEvent = z.infer<typeof ContextCompactedEvent>;
+
 export const ErrorEvent = z.object({
   type: z.literal('error'),
-  kind: z.enum(['model', 'cancelled', 'step-limit', 'internal']),
+  kind: z.enum(['model', 'cancelled', 'step-limit', 'internal', 'context']),
   message: z.string(),
   step: step.optional(),
 });
@@ -98,6 +113,7 @@ export const SessionEventData = z.discriminatedUnion('type', [
   FileChangeEvent,
   CommandRunEvent,
   ModelCallEvent,
+  ContextCompactedEvent,
   ErrorEvent,
 ]);
 export type SessionEventData = z.infer<typeof SessionEventData>;

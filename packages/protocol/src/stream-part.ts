@@ -3,8 +3,14 @@ import type { ToolCall } from './model-message.js';
 export type FinishReason = 'stop' | 'tool-calls' | 'length' | 'content-filter' | 'other';
 
 export interface Usage {
+  /** Tokens of the whole prompt. */
   inputTokens: number;
   outputTokens: number;
+  /**
+   * Prompt tokens the runtime actually evaluated for this call; fewer than `inputTokens` when a
+   * cached prefix (the previous turn's KV state) was reused. Undefined when the runtime does not say.
+   */
+  evaluatedInputTokens?: number;
 }
 
 /**
@@ -19,7 +25,7 @@ export interface ModelErrorInfo {
   /** HTTP status when the server answered with one. */
   statusCode?: number;
   /** Coarse class: where the failure happened. */
-  kind: 'unreachable' | 'http' | 'stream' | 'protocol' | 'timeout' | 'cancelled';
+  kind: 'unreachable' | 'http' | 'stream' | 'protocol' | 'timeout' | 'cancelled' | 'context';
 }
 
 /** Parts of a streamed model response, named noun-verb (CONVENTIONS: Names). */

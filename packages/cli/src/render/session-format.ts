@@ -142,6 +142,10 @@ function formatEvent(event: SessionEvent, style: Style): string[] {
         ),
       ];
     }
+    case 'context-compacted':
+      return [
+        `${at}  ${label('compacted')} ${style.yellow(`${data.tokensBefore} → ${data.tokensAfter} tokens`)} to fit a ${data.contextWindow}-token window (${data.elidedToolCallIds.length} old tool output${data.elidedToolCallIds.length === 1 ? '' : 's'} elided)`,
+      ];
     case 'error':
       return [`${at}  ${label('error')} ${style.red(data.kind)}: ${data.message}`];
   }
