@@ -47,6 +47,8 @@ export interface FakeLlmServer {
   readonly port: number;
   /** Every request in arrival order, chat or not. */
   readonly requests: RecordedRequest[];
+  /** Only the chat requests (`POST /v1/chat/completions`), in arrival order. */
+  readonly chatRequests: RecordedRequest[];
   /** Replies still queued. */
   readonly queued: number;
   /** Queues replies; each chat request consumes the next one. */
@@ -67,6 +69,11 @@ export async function startFakeLlmServer(
 
 class ScriptedServer implements FakeLlmServer {
   readonly requests: RecordedRequest[] = [];
+  get chatRequests(): RecordedRequest[] {
+    return this.requests.filter(
+      (request) => request.method === 'POST' && request.path === '/v1/chat/completions',
+    );
+  }
   readonly #models: string[];
   readonly #contextWindow: number | undefined;
   readonly #server: Server;

@@ -1,0 +1,208 @@
+import type { ModelErrorInfo, StreamPart } from '@outpost/protocol';
+import type { IdGenerator } from '../../ids/ids.js';
+import { IdleTimeout } from '../idle-timeout.js';
+import {
+  cancelledError,
+  connectionBrokeError,
+  describeConnectionFailure,
+  idleTimeoutError,
+  protocolError,
+  streamReportedError,
+} from '../model-server-errors.js';
+import { parseRetryAfter, retryableStatuses, retryDelayMs } from '../retry-policy.js';
+import { NdjsonLineSplitter } from './ndjson-lines.js';
+import { OllamaChatAccumulator, type OllamaChunkReadResult } from './ollama-chat-chunk.js';
+import { ollamaHttpError, ollamaUnreachableError } from './ollama-errors.js';
+
+export interface OllamaStreamSettings {
+  /** Without a trailing slash, as named in messages. */
+  baseUrl: string;
+  model: string;
+  fetch: typeof fetch;
+  maxRetries: number;
+  /** Silence allowed once the answer has started. */
+  idleTimeoutMs: number;
+  sleep: (milliseconds: number) => Promise<void>;
+  random: () => number;
+  generateId: IdGenerator;
+}
+
+export interface OllamaStreamCall {
+  /** The JSON body of `POST /api/chat`. */
+  body: string;
+  /** Silence allowed before the first byte: Ollama sends nothing while it reads the prompt. */
+  firstByteTimeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+
+/** How one attempt failed: `retry` is true only when it is retryable and nothing was yielded. */
+interface AttemptFailure {
+  error: ModelErrorInfo;
+  retry: boolean;
+  retryAfterMs?: number;
+}
+
+type Take = (result: OllamaChunkReadResult) => Generator<StreamPart, AttemptFailure | undefined>;
+type Interrupted = (error: unknown, phase: 'connect' | 'read') => AttemptFailure;
+
+/**
+ * Streams one `POST /api/chat`. Never throws: a failure becomes one `error` part and the stream
+ * ends. A retryable failure (connection refused or reset, 408/409/425/429/5xx, a connection that
+ * dies before any output) is retried with backoff, but only while nothing has been yielded yet.
+ */
+export async function* streamOllamaChat(
+  settings: OllamaStreamSettings,
+  call: OllamaStreamCall,
+): AsyncGenerator<StreamPart, void> {
+  const { signal } = call;
+  try {
+    for (let retry = 0; ; retry++) {
+      if (signal?.aborted) {
+        yield { type: 'error', error: cancelledError() };
+        return;
+      }
+      const failure = yield* attempt(settings, call);
+      if (failure === undefined) return;
+      if (!failure.retry || retry >= settings.maxRetries) {
+        const tries = retry > 0 && failure.retry ? ` Tried ${retry + 1} times.` : '';
+        const message = failure.error.message + tries;
+        yield { type: 'error', error: { ...failure.error, message } };
+        return;
+      }
+      const delay = retryDelayMs(retry, settings.random, failure.retryAfterMs);
+      await unlessAborted(settings.sleep(delay), signal);
+    }
+  } catch (error) {
+    // Not a failure of Ollama but of this code; still reported as a part, as promised.
+    const detail = error instanceof Error ? error.message : String(error);
+    yield { type: 'error', error: protocolError(settings.baseUrl, detail) };
+  }
+}
+
+async function* attempt(
+  settings: OllamaStreamSettings,
+  call: OllamaStreamCall,
+): AsyncGenerator<StreamPart, AttemptFailure | undefined> {
+  const { baseUrl } = settings;
+  const { signal } = call;
+  const controller = new AbortController();
+  const forwardAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  const firstByte = new IdleTimeout(call.firstByteTimeoutMs, controller);
+  const idle = new IdleTimeout(settings.idleTimeoutMs, controller);
+  let received = false;
+  let outputStarted = false;
+  const watch = <Value>(operation: Promise<Value>) =>
+    (received ? idle : firstByte).watch(operation);
+
+  const interrupted: Interrupted = (error, phase) => {
+    if (signal?.aborted) return { error: cancelledError(), retry: false };
+    if (firstByte.expired || idle.expired) {
+      const silence = firstByte.expired ? call.firstByteTimeoutMs : settings.idleTimeoutMs;
+      return { error: idleTimeoutError(baseUrl, silence), retry: false };
+    }
+    const connection = describeConnectionFailure(error);
+    if (phase === 'connect' && !connection.connected) {
+      return { error: ollamaUnreachableError(baseUrl, connection), retry: connection.retryable };
+    }
+    const when =
+      phase === 'connect' ? 'before-answer' : outputStarted ? 'after-output' : 'before-output';
+    const retry = phase === 'connect' ? connection.retryable : !outputStarted;
+    return { error: connectionBrokeError(baseUrl, connection.reason, when), retry };
+  };
+
+  try {
+    let response: Response;
+    try {
+      response = await watch(
+        settings.fetch(`${baseUrl}/api/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
+          body: call.body,
+          signal: controller.signal,
+        }),
+      );
+    } catch (error) {
+      return interrupted(error, 'connect');
+    }
+    if (!response.ok) {
+      let bodyText = '';
+      try {
+        bodyText = await watch(response.text());
+      } catch (error) {
+        if (signal?.aborted || firstByte.expired || idle.expired) return interrupted(error, 'read');
+        // An unreadable error body: the status alone still tells what happened.
+      }
+      const { status, statusText } = response;
+      const retryable = retryableStatuses.has(status);
+      const model = settings.model;
+      return {
+        error: ollamaHttpError({ baseUrl, model, status, statusText, bodyText, retryable }),
+        retry: retryable,
+        retryAfterMs: parseRetryAfter(response.headers, Date.now()),
+      };
+    }
+    if (response.body === null) return interrupted(new Error('the response has no body'), 'read');
+
+    const accumulator = new OllamaChatAccumulator(settings.generateId);
+    /** Yields what one line produced; a failure ends the attempt. */
+    const take: Take = function* (result) {
+      if (!result.success) {
+        const { source, detail } = result.error;
+        const error =
+          source === 'server'
+            ? streamReportedError(baseUrl, detail)
+            : protocolError(baseUrl, detail);
+        return { error, retry: false };
+      }
+      for (const part of result.parts) {
+        outputStarted = true;
+        yield part;
+        if (signal?.aborted) return { error: cancelledError(), retry: false };
+      }
+      return undefined;
+    };
+
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const splitter = new NdjsonLineSplitter();
+    while (!accumulator.finished) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await watch(reader.read());
+      } catch (error) {
+        return interrupted(error, 'read');
+      }
+      if (chunk.value !== undefined && chunk.value.length > 0) received = true;
+      const lines = chunk.done ? splitter.finish() : splitter.push(chunk.value);
+      for (const line of lines) {
+        const failure = yield* take(accumulator.read(line));
+        if (failure) return failure;
+        // Anything after the `done` line is not part of this answer.
+        if (accumulator.finished) break;
+      }
+      if (chunk.done) break;
+    }
+    if (!accumulator.finished) {
+      return interrupted(new Error('the response ended before it was complete'), 'read');
+    }
+    const failure = yield* take({ success: true, parts: accumulator.complete() });
+    return failure;
+  } finally {
+    signal?.removeEventListener('abort', forwardAbort);
+    // Releases the connection if the body was not read to the end.
+    controller.abort();
+  }
+}
+
+/** Waits for `sleeping`, or less if `signal` aborts first. */
+function unlessAborted(sleeping: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return done();
+    signal?.addEventListener('abort', done, { once: true });
+    sleeping.then(done, done);
+  });
+}
