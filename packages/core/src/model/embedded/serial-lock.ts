@@ -1,0 +1,29 @@
+import { unlessAborted } from './unless-aborted.js';
+
+/** Lets one holder at a time through, in arrival order. */
+export interface SerialLock {
+  /**
+   * Waits for the lock and returns its release function, or undefined when `signal` aborted
+   * first (the place in line is then passed on as soon as it comes).
+   */
+  acquire(signal?: AbortSignal): Promise<(() => void) | undefined>;
+}
+
+/**
+ * Serialises model calls on the adapter's single context sequence: a second call waits for the
+ * first to finish instead of interleaving its tokens in the same sequence.
+ */
+export function createSerialLock(): SerialLock {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    async acquire(signal) {
+      let release!: () => void;
+      const previous = tail;
+      tail = new Promise<void>((resolve) => (release = resolve));
+      const waited = await unlessAborted(previous, signal);
+      if (!waited.aborted) return release;
+      void previous.then(release);
+      return undefined;
+    },
+  };
+}
