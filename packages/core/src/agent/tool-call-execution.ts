@@ -19,6 +19,10 @@ export function prepareToolCall(
   call: ToolCall,
   tools: ReadonlyMap<string, AnyTool>,
 ): PreparedToolCall {
+  if (call.malformed !== undefined) {
+    // The tool protocol could not read the call at all: its repair message says how to fix it.
+    return failure(call.name === '' ? 'tool call' : call.name, 'malformed-call', call.malformed);
+  }
   const registered = tools.get(call.name);
   const tool = registered as Tool<unknown> | undefined;
   if (!registered || !tool) {
@@ -136,7 +140,7 @@ export function signature(tool: AnyTool): string {
 
 function failure(
   toolName: string,
-  kind: 'unknown-tool' | 'invalid-arguments',
+  kind: 'unknown-tool' | 'invalid-arguments' | 'malformed-call',
   message: string,
 ): PreparedToolCall {
   return { ok: false, description: toolName, result: { ok: false, error: { kind, message } } };

@@ -9,6 +9,7 @@ import { z } from 'zod';
 export type ToolErrorKind =
   | 'invalid-arguments'
   | 'unknown-tool'
+  | 'malformed-call'
   | 'not-approved'
   | 'not-found'
   | 'outside-project'

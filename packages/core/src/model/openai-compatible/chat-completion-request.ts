@@ -72,6 +72,19 @@ export function toChatCompletionBody(model: string, request: ModelRequest): obje
     ...(hasTools && request.toolChoice !== undefined ? { tool_choice: request.toolChoice } : {}),
     ...(request.maxOutputTokens === undefined ? {} : { max_tokens: request.maxOutputTokens }),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    // llama.cpp server, LM Studio and vLLM turn this schema into a grammar for the whole reply.
+    ...(request.responseFormat === undefined
+      ? {}
+      : {
+          response_format: {
+            type: 'json_schema',
+            json_schema: {
+              name: request.responseFormat.name,
+              schema: request.responseFormat.schema,
+              strict: true,
+            },
+          },
+        }),
     stream: true,
     stream_options: { include_usage: true },
   };
