@@ -75,6 +75,8 @@ export const ModelCallEvent = z.object({
   model: z.string(),
   inputTokens: z.number().int().nonnegative().nullable(),
   outputTokens: z.number().int().nonnegative().nullable(),
+  /** Prompt tokens the runtime evaluated, when it says: fewer than `inputTokens` on a cache hit. */
+  evaluatedInputTokens: z.number().int().nonnegative().optional(),
   timeToFirstTokenMs: z.number().nonnegative().nullable(),
   durationMs: z.number().nonnegative(),
   finishReason: z.string(),

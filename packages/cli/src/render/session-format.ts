@@ -131,7 +131,7 @@ function formatEvent(event: SessionEvent, style: Style): string[] {
       const tokens =
         data.inputTokens === null
           ? 'tokens unknown'
-          : `${data.inputTokens} → ${data.outputTokens ?? '?'} tokens`;
+          : `${data.inputTokens} → ${data.outputTokens ?? '?'} tokens${data.evaluatedInputTokens === undefined ? '' : ` (${data.evaluatedInputTokens} evaluated)`}`;
       const firstToken =
         data.timeToFirstTokenMs === null
           ? ''

@@ -13,6 +13,12 @@ import { toToolSpec } from '../tool/tool.js';
 import type { AnyTool, ToolResult } from '../tool/tool.js';
 import type { AgentEvent, RunTotals } from './agent-event.js';
 import type { ApprovalPrompt } from './approval-policy.js';
+import {
+  countRequestTokens,
+  elideToolOutputs,
+  outputReserve,
+  planCompaction,
+} from './context-budget.js';
 import { conversationFromEvents, nextStep } from './conversation.js';
 import { streamModelTurn } from './model-turn.js';
 import type { ModelTurn } from './model-turn.js';
@@ -37,6 +43,12 @@ export interface AgentOptions {
   systemPrompt: string;
   /** Most model calls one run may make. */
   maxSteps: number;
+  /**
+   * The first model call after a new user message must call a tool (`toolChoice: 'required'`).
+   * Small models tend to answer a coding task from imagination without reading a file; the CLI
+   * sets this where the tool protocol can enforce it (constrained decoding).
+   */
+  requireToolCallFirst?: boolean;
   monotonicNow?: () => number;
 }
 
@@ -114,9 +126,12 @@ export function createAgent(options: AgentOptions): Agent {
       events.emit({ type: 'run.finished', sessionId, ...result });
       return result;
     };
-    const stop = (kind: 'cancelled' | 'step-limit' | 'model', message: string): RunResult => {
+    const stop = (
+      kind: 'cancelled' | 'step-limit' | 'model' | 'context',
+      message: string,
+    ): RunResult => {
       record({ type: 'error', kind, message, step });
-      const outcome = kind === 'model' ? 'failed' : kind;
+      const outcome = kind === 'model' || kind === 'context' ? 'failed' : kind;
       return finish(outcome, { kind, message });
     };
 
@@ -148,10 +163,22 @@ export function createAgent(options: AgentOptions): Agent {
             `Resume the session to let it go on, or raise --max-steps.`,
         );
       }
+      const overflow = await fitContext(step);
+      if (overflow !== undefined) return stop('context', overflow);
       events.emit({ type: 'step.started', sessionId, step });
+      const mustCallTool =
+        options.requireToolCallFirst === true &&
+        input.userMessage !== undefined &&
+        totals.steps === 0 &&
+        toolSpecs.length > 0;
       const turn = await streamModelTurn({
         model,
-        request: { messages, tools: toolSpecs, signal },
+        request: {
+          messages,
+          tools: toolSpecs,
+          signal,
+          ...(mustCallTool ? { toolChoice: 'required' as const } : {}),
+        },
         onText: (text) => events.emit({ type: 'assistant.text-streamed', sessionId, step, text }),
         onReasoning: (text) =>
           events.emit({ type: 'assistant.reasoning-streamed', sessionId, step, text }),
@@ -166,9 +193,8 @@ export function createAgent(options: AgentOptions): Agent {
         if (turn.text !== '' || turn.reasoning !== '') {
           record(assistantEvent(step, turn, true));
         }
-        return turn.error.kind === 'cancelled'
-          ? stop('cancelled', 'Cancelled by the user.')
-          : stop('model', turn.error.message);
+        if (turn.error.kind === 'cancelled') return stop('cancelled', 'Cancelled by the user.');
+        return stop(turn.error.kind === 'context' ? 'context' : 'model', turn.error.message);
       }
 
       record(assistantEvent(step, turn, false));
@@ -197,6 +223,39 @@ export function createAgent(options: AgentOptions): Agent {
         });
       }
       step += 1;
+    }
+
+    /**
+     * Context truth (DESIGN §3.1): counts the whole request before sending it. When it would not
+     * fit the model's real window, old tool outputs are elided (and the elision recorded); when
+     * even that is not enough, the run stops with a message instead of sending a prompt the
+     * server would silently cut. Returns that message, or undefined when the request fits.
+     */
+    async function fitContext(currentStep: number): Promise<string | undefined> {
+      const contextWindow = await model.contextWindow();
+      if (contextWindow === undefined) return undefined;
+      const budget = contextWindow - outputReserve(contextWindow);
+      const tokensBefore = await countRequestTokens(model, messages, toolSpecs);
+      if (tokensBefore <= budget) return undefined;
+      const plan = await planCompaction({ model, messages, tools: toolSpecs, budget });
+      if (!plan.fits) {
+        return (
+          `The conversation needs about ${plan.tokensAfter.toLocaleString('en-US')} tokens, more than the ` +
+          `${budget.toLocaleString('en-US')} that fit the model's ${contextWindow.toLocaleString('en-US')}-token ` +
+          `context window (keeping room for the reply), even with old tool outputs left out. ` +
+          'Load the model with a larger context, or start a new session with a shorter request.'
+        );
+      }
+      elideToolOutputs(messages, plan.elidedToolCallIds);
+      record({
+        type: 'context-compacted',
+        step: currentStep,
+        contextWindow,
+        tokensBefore,
+        tokensAfter: plan.tokensAfter,
+        elidedToolCallIds: plan.elidedToolCallIds,
+      });
+      return undefined;
     }
 
     async function executeCall(
@@ -256,6 +315,9 @@ function modelCallEvent(model: LanguageModel, step: number, turn: ModelTurn): Se
     model: model.modelId,
     inputTokens: turn.usage?.inputTokens ?? null,
     outputTokens: turn.usage?.outputTokens ?? null,
+    ...(turn.usage?.evaluatedInputTokens === undefined
+      ? {}
+      : { evaluatedInputTokens: turn.usage.evaluatedInputTokens }),
     timeToFirstTokenMs: turn.timeToFirstTokenMs,
     durationMs: turn.durationMs,
     finishReason: turn.finishReason,

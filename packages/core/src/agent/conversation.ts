@@ -1,4 +1,5 @@
 import type { AssistantMessage, ModelMessage, SessionEvent } from '@outpost/protocol';
+import { elideToolOutputs } from './context-budget.js';
 
 const INTERRUPTED_RESULT =
   'Error (cancelled): this call never ran because the session was interrupted. Call it again if it is still needed.';
@@ -8,12 +9,14 @@ const INTERRUPTED_RESULT =
  * continues exactly where it stopped. Text cut off by a failed stream (`partial`) and error
  * events are not part of the conversation; a tool call that never got a result (a crash or
  * Ctrl-C between the call and its execution) gets a synthetic result, because every tool call
- * must be answered before the conversation can go on.
+ * must be answered before the conversation can go on. Tool outputs a `context-compacted` event
+ * elided stay elided, so a resumed session sends what the model last saw.
  */
 export function conversationFromEvents(events: readonly SessionEvent[]): ModelMessage[] {
   const messages: ModelMessage[] = [];
   let openAssistant: { message: AssistantMessage; step: number } | undefined;
   const answered = new Set<string>();
+  const elided: string[] = [];
 
   const closeOpenAssistant = () => {
     if (!openAssistant) return;
@@ -68,11 +71,15 @@ export function conversationFromEvents(events: readonly SessionEvent[]): ModelMe
           content: data.output,
         });
         break;
+      case 'context-compacted':
+        elided.push(...data.elidedToolCallIds);
+        break;
       default:
         break;
     }
   }
   closeOpenAssistant();
+  elideToolOutputs(messages, elided);
   return messages;
 }
 
