@@ -193,7 +193,7 @@ class ScriptedServer implements FakeLlmServer {
         response.destroy();
         return;
       }
-      await this.#wait(script.delayMs);
+      await this.#wait(script.prefillMs + script.delayMs);
       return sendJson(response, 200, toCompletionObject(script, meta, idPrefix));
     }
     const streamOptions = isRecord(body.stream_options) ? body.stream_options : {};
@@ -220,7 +220,7 @@ class ScriptedServer implements FakeLlmServer {
     response.flushHeaders();
     for (const [index, chunk] of chunks.entries()) {
       if (index >= limit) break;
-      if (index > 0) await this.#wait(script.delayMs);
+      await this.#wait(index === 0 ? script.prefillMs : script.delayMs);
       if (response.destroyed) return;
       const data = JSON.stringify(toChunkObject(chunk, meta, index === 0));
       await write(response, `data: ${data}\n\n`);

@@ -25,6 +25,8 @@ export interface ReplyScript {
   readonly finishReason: FinishReason | undefined;
   /** Wait between two chunks of a stream. */
   readonly delayMs: number;
+  /** Wait before the first chunk, after the headers: a server reading a long prompt. */
+  readonly prefillMs: number;
   /** Characters per text, reasoning or tool-argument chunk; `Infinity` sends each whole. */
   readonly chunkSize: number;
   /** False: tool calls go out without an id, as some local servers send them. */
@@ -40,6 +42,7 @@ const emptyScript: ReplyScript = {
   usage: undefined,
   finishReason: undefined,
   delayMs: 0,
+  prefillMs: 0,
   chunkSize: 4,
   toolCallIds: true,
   failure: undefined,
@@ -98,6 +101,11 @@ export class Reply {
   /** Waits `milliseconds` between chunks: a slow stream. */
   delay(milliseconds: number): Reply {
     return this.#with({ delayMs: milliseconds });
+  }
+
+  /** Waits `milliseconds` after the response headers before the first chunk: slow prefill. */
+  prefill(milliseconds: number): Reply {
+    return this.#with({ prefillMs: milliseconds });
   }
 
   /** Characters per chunk (default 4); `Infinity` sends each text and tool call in one chunk. */

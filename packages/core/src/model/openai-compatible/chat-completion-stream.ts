@@ -24,6 +24,11 @@ export interface ChatStreamSettings {
   fetch: typeof fetch;
   maxRetries: number;
   idleTimeoutMs: number;
+  /**
+   * Extra wait before the first byte per prompt token: a server sends nothing while it reads the
+   * prompt, which on a small CPU runs at a few tokens per second.
+   */
+  millisecondsPerPromptToken: number;
   sleep: (milliseconds: number) => Promise<void>;
   random: () => number;
   generateId: IdGenerator;
@@ -49,12 +54,17 @@ export async function* streamChatCompletion(
   const { signal } = request;
   try {
     const body = JSON.stringify(toChatCompletionBody(settings.model, request));
+    // About four characters a token; the JSON body is a fair stand-in for the prompt's size.
+    const firstByteTimeoutMs = Math.min(
+      settings.idleTimeoutMs + Math.ceil((body.length / 4) * settings.millisecondsPerPromptToken),
+      LONGEST_TIMER_MS,
+    );
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) {
         yield { type: 'error', error: cancelledError() };
         return;
       }
-      const failure = yield* attempt(settings, body, signal);
+      const failure = yield* attempt(settings, body, firstByteTimeoutMs, signal);
       if (failure === undefined) return;
       if (!failure.retry || retry >= settings.maxRetries) {
         const tries = retry > 0 && failure.retry ? ` Tried ${retry + 1} times.` : '';
@@ -74,23 +84,52 @@ export async function* streamChatCompletion(
   }
 }
 
+/** Idle timeouts for one attempt: a prompt-sized wait for the first body bytes, then a steady one. */
+interface ProgressWatch {
+  readonly expired: boolean;
+  watch<Value>(operation: Promise<Value>): Promise<Value>;
+  watchBody<Value>(operation: Promise<Value>): Promise<Value>;
+}
+
+/** setTimeout's largest delay (about 24.8 days); a longer one would fire at once. */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
 async function* attempt(
   settings: ChatStreamSettings,
   body: string,
+  firstByteTimeoutMs: number,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<StreamPart, AttemptFailure | undefined> {
   const { baseUrl } = settings;
   const controller = new AbortController();
   const forwardAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
-  const idle = new IdleTimeout(settings.idleTimeoutMs, controller);
+  // Until the first byte of the body arrives the server may still be reading the prompt, so that
+  // wait grows with the prompt; after it, silence for `idleTimeoutMs` means the server is stuck.
+  const firstByte = new IdleTimeout(firstByteTimeoutMs, controller);
+  const steady = new IdleTimeout(settings.idleTimeoutMs, controller);
+  let received = false;
+  const idle: ProgressWatch = {
+    get expired() {
+      return firstByte.expired || steady.expired;
+    },
+    // Response headers can come before the prompt is read: only body bytes end the first wait.
+    watch: (operation) => (received ? steady : firstByte).watch(operation),
+    watchBody: async (operation) => {
+      const value = await (received ? steady : firstByte).watch(operation);
+      received = true;
+      return value;
+    },
+  };
   let outputStarted = false;
 
   /** A rejected fetch or read, classified: cancelled, timed out, or a connection problem. */
   const interrupted = (error: unknown, phase: 'connect' | 'read'): AttemptFailure => {
     if (signal?.aborted) return { error: cancelledError(), retry: false };
-    if (idle.expired)
-      return { error: idleTimeoutError(baseUrl, settings.idleTimeoutMs), retry: false };
+    if (idle.expired) {
+      const silence = firstByte.expired ? firstByteTimeoutMs : settings.idleTimeoutMs;
+      return { error: idleTimeoutError(baseUrl, silence), retry: false };
+    }
     const connection = describeConnectionFailure(error);
     if (phase === 'connect' && !connection.connected) {
       return { error: unreachableError(baseUrl, connection), retry: connection.retryable };
@@ -156,7 +195,7 @@ async function* attempt(
       // The server ignored `stream: true` and sent one whole completion.
       let text: string;
       try {
-        text = await idle.watch(response.text());
+        text = await idle.watchBody(response.text());
       } catch (error) {
         return interrupted(error, 'read');
       }
@@ -181,7 +220,7 @@ async function* attempt(
 /** Reads SSE events until `[DONE]` or the end of the body; undefined when the response is whole. */
 async function* readEvents(
   response: Response,
-  idle: IdleTimeout,
+  idle: ProgressWatch,
   accumulator: ChatCompletionAccumulator,
   take: (result: ChunkReadResult) => Generator<StreamPart, AttemptFailure | undefined>,
   interrupted: (error: unknown, phase: 'read') => AttemptFailure,
@@ -194,7 +233,7 @@ async function* readEvents(
   for (;;) {
     let chunk: Awaited<ReturnType<typeof reader.read>>;
     try {
-      chunk = await idle.watch(reader.read());
+      chunk = await idle.watchBody(reader.read());
     } catch (error) {
       const failure = interrupted(error, 'read');
       // Cut off after the finish reason (only the usage chunk lost): the answer itself is whole.

@@ -140,10 +140,24 @@ describe('openai-compatible adapter failures', () => {
 
   it('gives up with a timeout error when the server stays silent for the idle timeout', async () => {
     server.push(reply().hang());
-    const error = lastError(await parts(model({ idleTimeoutMs: 50 }).stream(ask)));
+    const adapter = model({ idleTimeoutMs: 50, slowestPromptTokensPerSecond: Infinity });
+    const error = lastError(await parts(adapter.stream(ask)));
     expect(error).toMatchObject({ kind: 'timeout', isRetryable: false });
     expect(error.message).toContain(`The model server at ${server.baseUrl} sent nothing for 50 ms`);
     expect(chatRequests()).toBe(1);
+  });
+
+  it('waits longer for the first bytes of a long prompt, sized by the prompt, not a fixed clock', async () => {
+    const longAsk = { ...ask, messages: [{ role: 'user' as const, content: 'word '.repeat(400) }] };
+    // About 500 prompt tokens at a slowest 1,000 tokens/s: 100 ms + ~500 ms before the first byte.
+    server.push(reply().text('read it').prefill(300));
+    const patient = model({ idleTimeoutMs: 100, slowestPromptTokensPerSecond: 1000 });
+    const streamed = await parts(patient.stream(longAsk));
+    expect(streamed.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+
+    server.push(reply().text('read it').prefill(300));
+    const impatient = model({ idleTimeoutMs: 100, slowestPromptTokensPerSecond: Infinity });
+    expect(lastError(await parts(impatient.stream(longAsk)))).toMatchObject({ kind: 'timeout' });
   });
 
   it('lets a slow stream run past the idle timeout while chunks keep coming', async () => {

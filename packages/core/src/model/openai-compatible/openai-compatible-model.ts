@@ -19,6 +19,12 @@ export interface OpenAiCompatibleModelOptions {
    * a long prompt can take minutes. An idle timeout, reset by every byte: never a total limit.
    */
   idleTimeoutMs?: number;
+  /**
+   * The slowest prompt reading to wait for before the first byte (the server is silent while it
+   * reads the prompt): the first wait is `idleTimeoutMs` plus the prompt's tokens at this rate.
+   * Default 5 tokens per second, a small CPU reading a 7B model.
+   */
+  slowestPromptTokensPerSecond?: number;
   /** Waits between retries; injected by tests. */
   sleep?: (milliseconds: number) => Promise<void>;
   /** Jitter for retry backoff, in [0, 1); default `Math.random`. */
@@ -51,6 +57,7 @@ export function createOpenAiCompatibleModel(options: OpenAiCompatibleModelOption
     fetch: fetchFunction,
     maxRetries: options.maxRetries ?? 2,
     idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
+    millisecondsPerPromptToken: 1000 / (options.slowestPromptTokensPerSecond ?? 5),
     sleep:
       options.sleep ??
       ((milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds))),
