@@ -5,13 +5,22 @@ const planner = (fixedNumCtx?: number) =>
   new NumCtxPlanner({ model: 'qwen2.5-coder:7b', ...(fixedNumCtx ? { fixedNumCtx } : {}) });
 
 describe('NumCtxPlanner', () => {
-  it('fits the prompt and a 4096-token reserve, rounded up to a multiple of 2048', () => {
+  it('starts at 8192 at least, so a growing session does not reload the model at once', () => {
     const plan = planner().plan({
       promptTokens: 100,
       maxOutputTokens: undefined,
       contextLength: 32_768,
     });
-    expect(plan).toEqual({ fits: true, numCtx: 6144, numPredict: 6044 });
+    expect(plan).toEqual({ fits: true, numCtx: 8192, numPredict: 8092 });
+  });
+
+  it('fits a larger prompt and a 4096-token reserve, rounded up to a multiple of 2048', () => {
+    const plan = planner().plan({
+      promptTokens: 5000,
+      maxOutputTokens: undefined,
+      contextLength: 32_768,
+    });
+    expect(plan).toEqual({ fits: true, numCtx: 10_240, numPredict: 5240 });
   });
 
   it('reserves maxOutputTokens when set, and caps the answer at it', () => {
@@ -20,10 +29,10 @@ describe('NumCtxPlanner', () => {
       maxOutputTokens: 1000,
       contextLength: 32_768,
     });
-    expect(plan).toEqual({ fits: true, numCtx: 4096, numPredict: 1000 });
+    expect(plan).toEqual({ fits: true, numCtx: 8192, numPredict: 1000 });
   });
 
-  it('never makes num_ctx smaller than before, so the model is not reloaded', () => {
+  it('never makes num_ctx smaller than before, and at least doubles it when it must grow', () => {
     const subject = planner();
     const sizes = [10_000, 100, 12_000, 3000].map((promptTokens) => {
       const plan = subject.plan({
@@ -33,7 +42,7 @@ describe('NumCtxPlanner', () => {
       });
       return plan.fits ? plan.numCtx : undefined;
     });
-    expect(sizes).toEqual([14_336, 14_336, 16_384, 16_384]);
+    expect(sizes).toEqual([14_336, 14_336, 28_672, 28_672]);
   });
 
   it('caps num_ctx at the model’s context length, leaving the answer what remains', () => {

@@ -1,7 +1,9 @@
 import type { ModelErrorInfo } from '@outpost/protocol';
 
-/** `num_ctx` grows in steps of this many tokens, so a conversation growing a little reuses it. */
+/** `num_ctx` is a multiple of this many tokens. */
 export const numCtxStep = 2048;
+/** The first `num_ctx` of a session is at least this (when the model allows), to load only once. */
+export const initialNumCtx = 8192;
 /** Room kept for the answer when the request sets no `maxOutputTokens`. */
 export const defaultOutputReserve = 4096;
 /** Less room than this for the answer (or `maxOutputTokens`, if smaller) and the call is refused. */
@@ -21,9 +23,10 @@ export type NumCtxPlan =
 /**
  * Chooses `num_ctx` per request. Ollama's default context is small (2048 to 4096 tokens) and it
  * silently drops the start of a longer prompt, so it is never left unset: it is sized to the
- * estimated prompt plus room for the answer, rounded up to a multiple of 2048, never smaller than
- * before (a changed `num_ctx` reloads the model, which takes time), and at most the model's
- * context length. A prompt that does not fit with `minimumOutputReserve` is refused, not sent.
+ * estimated prompt plus room for the answer, rounded up to a multiple of 2048, and at most the
+ * model's context length. A changed `num_ctx` reloads the model, which takes seconds on a CPU, so
+ * it starts at 8,192 at least, never shrinks, and when it must grow it at least doubles: a
+ * session reloads the model a handful of times at most. A prompt that does not fit with `minimumOutputReserve` is refused, not sent.
  *
  * `numPredict` caps the answer at the room left, so Ollama never shifts the context (dropping the
  * start of the conversation) to make room while generating.
@@ -57,7 +60,9 @@ export class NumCtxPlanner {
     let numCtx = this.#fixedNumCtx;
     if (numCtx === undefined) {
       const wanted = Math.ceil((promptTokens + reserve) / numCtxStep) * numCtxStep;
-      numCtx = Math.max(this.#largest, wanted);
+      if (this.#largest === 0) numCtx = Math.max(wanted, initialNumCtx);
+      else if (wanted <= this.#largest) numCtx = this.#largest;
+      else numCtx = Math.max(wanted, this.#largest * 2);
       if (contextLength !== undefined) numCtx = Math.min(numCtx, contextLength);
       this.#largest = Math.max(this.#largest, numCtx);
     }

@@ -144,7 +144,7 @@ describe('listRunningOllamaModels', () => {
         name: 'llama3.2:1b',
         sizeBytes: 1_000_000_000,
         vramBytes: 0,
-        contextLength: 6144,
+        contextLength: 8192,
         expiresAt: '2099-01-01T00:00:00Z',
       },
     ]);

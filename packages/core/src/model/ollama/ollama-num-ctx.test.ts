@@ -62,7 +62,7 @@ describe('ollama num_ctx', () => {
     const result = await collectStream(model().stream(request));
     expect(result.error).toBeUndefined();
     const prompt = estimateOllamaPromptTokens(request);
-    const expected = Math.ceil((prompt + 4096) / 2048) * 2048;
+    const expected = Math.max(8192, Math.ceil((prompt + 4096) / 2048) * 2048);
     expect(numCtxSent()).toEqual([expected]);
     expect(server.chatRequests[0]?.body).toMatchObject({
       options: { num_ctx: expected, num_predict: expected - prompt },
