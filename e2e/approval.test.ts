@@ -49,7 +49,7 @@ it('read-only offers the model no tools that change anything, whatever the envir
     env: { OUTPOST_APPROVAL: 'full-auto' },
   });
   expect(result.code).toBe(0);
-  const body = cli.server.requests[0]?.body as { tools: { function: { name: string } }[] };
+  const body = cli.server.chatRequests[0]?.body as { tools: { function: { name: string } }[] };
   expect(body.tools.map((tool) => tool.function.name)).toEqual([
     'read_file',
     'list_files',

@@ -53,7 +53,7 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
   expect(resumed.stdout).toContain('Fixed the sign.');
   expect(cli.workspace.read('calc.py')).toContain('return a + b');
   // The resumed request carries the whole history, without the cut-off text.
-  const body = cli.server.requests.at(-2)?.body as {
+  const body = cli.server.chatRequests.at(-2)?.body as {
     messages: { role: string; content: string | null }[];
   };
   expect(body.messages.map((message) => message.role)).toEqual([
@@ -83,7 +83,7 @@ it('refuses to resume a finished session without a message when nobody can be as
   cli.server.push(reply().text('Changelog updated.'));
   const followUp = await cli.run(['sessions', 'resume', sessionId, 'now', 'the', 'changelog']);
   expect(followUp.code).toBe(0);
-  const body = cli.server.requests.at(-1)?.body as {
+  const body = cli.server.chatRequests.at(-1)?.body as {
     messages: { role: string; content: string }[];
   };
   expect(body.messages.map((message) => [message.role, message.content])).toEqual([

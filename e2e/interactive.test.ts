@@ -26,7 +26,9 @@ it('runs a multi-turn session from typed lines, with /help and /exit', async () 
   expect(result.stdout).toContain('Allow edit_file calc.py?');
   expect(cli.workspace.read('calc.py')).toContain('return a + b');
   // One session, two user turns: the second request carries the first exchange.
-  const second = cli.server.requests[1]?.body as { messages: { role: string; content: string }[] };
+  const second = cli.server.chatRequests[1]?.body as {
+    messages: { role: string; content: string }[];
+  };
   expect(
     second.messages.filter((message) => message.role === 'user').map((message) => message.content),
   ).toEqual(['what is in calc.py?', 'now fix add']);

@@ -35,7 +35,7 @@ describe('outpost run', () => {
     expect(cli.workspace.read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
 
     // The model saw the test output before answering.
-    const lastRequest = cli.server.requests.at(-1)?.body as {
+    const lastRequest = cli.server.chatRequests.at(-1)?.body as {
       messages: { role: string; content: string }[];
     };
     expect(lastRequest.messages.at(-1)?.content).toContain('1 passed');

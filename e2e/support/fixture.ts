@@ -31,7 +31,10 @@ export function useCliFixture(
   let server: FakeLlmServer | undefined;
   let workspace: E2eWorkspace | undefined;
   beforeEach(async () => {
-    server = await startFakeLlmServer(options.models ? { models: options.models } : {});
+    server = await startFakeLlmServer({
+      contextWindow: 32_768,
+      ...(options.models ? { models: options.models } : {}),
+    });
     workspace = createWorkspace();
   });
   afterEach(async () => {
@@ -67,7 +70,7 @@ export function useCliFixture(
       }),
     start: (args) => startCli(args, { cwd: ready().workspace.root, env: env() }),
     lastMessageOf(index) {
-      const body = ready().server.requests[index]?.body as
+      const body = ready().server.chatRequests[index]?.body as
         { messages: { content: string }[] } | undefined;
       return body?.messages.at(-1)?.content ?? '';
     },

@@ -48,6 +48,8 @@ export interface AgentRunner {
 export function createAgentRunner(options: {
   store: Store;
   model: LanguageModel;
+  /** Require a tool call in the first step (set where constrained decoding can enforce it). */
+  requireToolCallFirst: boolean;
   projectRoot: string;
   policy: ApprovalPolicy;
   approvalPrompt: ApprovalPrompt;
@@ -85,6 +87,7 @@ export function createAgentRunner(options: {
     projectRoot: options.projectRoot,
     systemPrompt: loadSystemPrompt(),
     maxSteps: maxStepsFrom(flags, settings),
+    requireToolCallFirst: options.requireToolCallFirst,
   });
   return { run: (input) => agent.run(input) };
 }

@@ -15,17 +15,25 @@ Examples:
   outpost run -C ~/src/app --approval full-auto --json "add a --verbose flag"
   outpost sessions list
   outpost sessions resume 0193ab12 "now update the changelog"
+  outpost models list                       every model reachable now (servers and GGUF files)
+  outpost run --model ~/models/qwen2.5-coder-7b-q4_k_m.gguf "fix the bug"   run a GGUF in-process
 
 Approval policies: read-only (no edits, no commands), ask (ask before every edit and command),
 auto-edit (edit freely, ask before commands), full-auto (never ask). Where nobody can answer
 (no terminal, --json), a question becomes a refusal the model is told about.
 
-Model servers: any OpenAI-compatible server (llama.cpp server, LM Studio, Ollama, vLLM).
-Without --base-url, Outpost looks for one on this machine (ports 8080, 1234, 11434).
+Models: a GGUF file run in-process (--model PATH or the name of one in outpost models list),
+Ollama (its native API), or any OpenAI-compatible server (llama.cpp server, LM Studio, vLLM).
+Without --model and --base-url, Outpost picks the best model on this machine and says which:
+servers on ports 8080, 1234 and 11434 first, then GGUF files. Nothing else is contacted.
+Tool calls use the model's native tool calling, else constrained decoding (a JSON schema the
+runtime enforces), else fenced text blocks; --tool-protocol overrides the choice.
 
 Environment:
   OUTPOST_BASE_URL, OUTPOST_MODEL, OUTPOST_API_KEY   model server, model name, bearer key
   OUTPOST_APPROVAL                                   default approval policy
+  OUTPOST_TOOL_PROTOCOL                              native, constrained or text
+  OUTPOST_OFFLINE=1   refuse every connection to another machine (as --offline)
   OUTPOST_HOME        where Outpost keeps its store and config (default: XDG data dir)
   OUTPOST_CONFIG      config file (default: $XDG_CONFIG_HOME/outpost/config.json)
   NO_COLOR            plain output
@@ -33,13 +41,21 @@ Environment:
 Exit codes: 0 done, 1 failed or stopped at the step limit, 2 bad usage or configuration,
 130 cancelled.`;
 
+/** Kept in step with core's model catalogue by main.test.ts. */
+export const PULL_HELP = `
+Built-in names (Qwen2.5-Coder Instruct, Q4_K_M, pinned and checksummed):
+  qwen2.5-coder-0.5b   0.49 GB      qwen2.5-coder-3b   2.1 GB (non-commercial licence)
+  qwen2.5-coder-1.5b   1.1 GB       qwen2.5-coder-7b   4.7 GB
+
+Files go to $OUTPOST_HOME/models. An interrupted download resumes when the same command runs
+again; a file gets its final name only once it is complete and verified.`;
+
 const APPROVAL_HELP = 'when to ask before edits and commands (default: ask)';
 
 function addAgentOptions(command: Command): Command {
-  return command
-    .option('-C, --cwd <dir>', 'work in this project directory instead of the current one')
-    .option('--base-url <url>', 'OpenAI-compatible server URL, e.g. http://127.0.0.1:8080/v1')
-    .option('--model <name>', 'model name as the server knows it')
+  return addModelOptions(
+    command.option('-C, --cwd <dir>', 'work in this project directory instead of the current one'),
+  )
     .addOption(
       new Option('--approval <policy>', APPROVAL_HELP).choices([
         'read-only',
@@ -49,6 +65,27 @@ function addAgentOptions(command: Command): Command {
       ]),
     )
     .option('--max-steps <n>', 'most model calls in one run (default 40)');
+}
+
+/** Options that choose and load a model. */
+function addModelOptions(command: Command): Command {
+  return command
+    .option(
+      '--base-url <url>',
+      'model server URL, e.g. http://127.0.0.1:8080/v1 (OpenAI-compatible) or http://127.0.0.1:11434 (Ollama)',
+    )
+    .option('--model <name>', 'a model name (see outpost models list) or a path to a GGUF file')
+    .addOption(
+      new Option(
+        '--tool-protocol <protocol>',
+        'how tool calls travel (default: best the model has)',
+      ).choices(['native', 'constrained', 'text']),
+    )
+    .option(
+      '--context-size <tokens>',
+      'context to load an in-process GGUF with (default: its own, at most 8192)',
+    )
+    .option('--offline', 'refuse every connection to another machine (also OUTPOST_OFFLINE=1)');
 }
 
 export function createProgram(): Command {
@@ -67,7 +104,7 @@ export function createProgram(): Command {
     .action(async (words: string[], flags: AgentFlags) => {
       if (words.length > 0) {
         process.stderr.write(
-          `outpost: unknown command "${words[0]}". Commands: run, sessions (see outpost --help).\n` +
+          `outpost: unknown command "${words[0]}". Commands: run, sessions, models (see outpost --help).\n` +
             `To give Outpost a task: outpost run "${words.join(' ')}"\n`,
         );
         process.exitCode = 2;
@@ -121,7 +158,53 @@ export function createProgram(): Command {
       await execute(() => resumeSession(id, words, flags), flags);
     });
 
+  addModelsCommands(program);
   return program;
+}
+
+function addModelsCommands(program: Command): void {
+  const models = program.command('models').description('list, add, test and download models');
+  models
+    .command('list')
+    .description('every model reachable now: local servers and GGUF files, with context size')
+    .option('--json', 'one JSON object per line')
+    .option('--offline', 'refuse every connection to another machine')
+    .action(async (flags: { json?: boolean; offline?: boolean }) => {
+      const { listModelsCommand } = await import('./commands/models.js');
+      await execute(() => listModelsCommand(flags), flags);
+    });
+  models
+    .command('add')
+    .description('make a GGUF file usable by name (the file stays where it is)')
+    .argument('<path>', 'path to a .gguf file')
+    .option('--name <name>', 'the name to use it by (default: the file name)')
+    .action(async (path: string, flags: { name?: string }) => {
+      const { addModelCommand } = await import('./commands/models.js');
+      await execute(() => addModelCommand(path, flags), {});
+    });
+  addModelOptions(
+    models
+      .command('test')
+      .description('load a model, generate a few tokens, and print its prompt and generation speed')
+      .argument('[name]', 'model name or GGUF path (default: the model Outpost would pick)'),
+  ).action(async (name: string | undefined, flags: AgentFlags) => {
+    const { testModelCommand } = await import('./commands/models.js');
+    await execute(() => testModelCommand(name, flags), flags);
+  });
+  models
+    .command('pull')
+    .description('download a GGUF into the models folder (resumable, verified) while online')
+    .argument('<name-or-url>', 'a built-in name (listed below) or an http(s) URL of a .gguf file')
+    .option('--sha256 <hex>', 'expected SHA-256 of the file, to verify it')
+    .option('--force', 'download again even if the file is already there')
+    .addHelpText('after', PULL_HELP)
+    .option('--offline', 'refuse every connection to another machine')
+    .action(
+      async (target: string, flags: { sha256?: string; force?: boolean; offline?: boolean }) => {
+        const { pullModelCommand } = await import('./commands/models.js');
+        await execute(() => pullModelCommand(target, flags), {});
+      },
+    );
 }
 
 /** Runs a command and turns its outcome into an exit code and, for known errors, one clear line. */
@@ -129,11 +212,14 @@ async function execute(command: () => Promise<number>, flags: { json?: boolean }
   try {
     process.exitCode = await command();
   } catch (error) {
-    const { AgentError, ConfigError, NotFoundError } = await import('@outpost/core');
+    const { AgentError, ConfigError, NotFoundError, OfflineError } = await import('@outpost/core');
     const { UsageError } = await import('./usage-error.js');
     if (!AgentError.isInstance(error)) throw error;
     const usage =
-      error instanceof ConfigError || error instanceof UsageError || error instanceof NotFoundError;
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof NotFoundError ||
+      error instanceof OfflineError;
     if (flags.json === true) {
       process.stdout.write(
         `${JSON.stringify({ type: 'error', error: { kind: error.name, message: error.message } })}\n`,

@@ -5,18 +5,16 @@ import { promisify } from 'node:util';
 import {
   ApprovalPolicy,
   ConfigError,
-  createOpenAiCompatibleModel,
-  listModels,
+  installOfflineSocketGuard,
   loadConfigFile,
   loadOrCreateStoreKey,
+  offlineFromEnvironment,
   openStore,
   resolveConfigPath,
   resolveDataDirectory,
-  selectModel,
   storePath,
 } from '@outpost/core';
 import type { OutpostConfig, Store } from '@outpost/core';
-import type { LanguageModel } from '@outpost/protocol';
 import { oneLine } from './text.js';
 
 /**
@@ -31,6 +29,9 @@ export interface AgentFlags {
   model?: string;
   approval?: string;
   maxSteps?: string;
+  toolProtocol?: string;
+  contextSize?: string;
+  offline?: boolean;
   json?: boolean;
 }
 
@@ -38,13 +39,21 @@ export interface Settings {
   config: OutpostConfig;
   configPath: string;
   env: NodeJS.ProcessEnv;
+  /** `--offline` or `OUTPOST_OFFLINE=1`: no connection leaves this machine. */
+  offline: boolean;
 }
 
 export const DEFAULT_MAX_STEPS = 40;
 
-export function loadSettings(env: NodeJS.ProcessEnv): Settings {
+/**
+ * Reads the config file and the offline switch. Offline, every connection to another machine is
+ * refused from here on, whatever code attempts it (the socket guard behind the guarded fetch).
+ */
+export function loadSettings(env: NodeJS.ProcessEnv, flags: { offline?: boolean } = {}): Settings {
   const configPath = resolveConfigPath(env, homedir());
-  return { config: loadConfigFile(configPath), configPath, env };
+  const offline = flags.offline === true || offlineFromEnvironment(env);
+  if (offline) installOfflineSocketGuard();
+  return { config: loadConfigFile(configPath), configPath, env, offline };
 }
 
 /** Opens the user's store, creating it (and its key) on first use. */
@@ -93,50 +102,6 @@ export function maxStepsFrom(flags: AgentFlags, settings: Settings): number {
   return value;
 }
 
-export interface ModelChoice {
-  model: LanguageModel;
-  baseUrl: string;
-  note: string | undefined;
-}
-
-/** Flags beat environment variables, which beat the config file; then local discovery. */
-export async function createModel(
-  flags: AgentFlags,
-  settings: Settings,
-  preferredModel?: string,
-): Promise<ModelChoice> {
-  const { config, env, configPath } = settings;
-  const apiKey = env.OUTPOST_API_KEY ?? config.model?.apiKey;
-  const baseUrl = flags.baseUrl ?? nonEmpty(env.OUTPOST_BASE_URL) ?? config.model?.baseUrl;
-  if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl)) {
-    throw new ConfigError(`The model server URL "${baseUrl}" is not an http:// or https:// URL.`);
-  }
-  const normalized = baseUrl === undefined ? undefined : normalizeBaseUrl(baseUrl);
-  const selection = await selectModel({
-    baseUrl: normalized?.url,
-    model: flags.model ?? nonEmpty(env.OUTPOST_MODEL) ?? config.model?.name,
-    ...(preferredModel === undefined ? {} : { preferredModel }),
-    listModels: (url, options) =>
-      listModels({ baseUrl: url, timeoutMs: options.timeoutMs, ...(apiKey ? { apiKey } : {}) }),
-    configPath,
-  });
-  const model = createOpenAiCompatibleModel({
-    baseUrl: selection.baseUrl,
-    model: selection.model,
-    ...(apiKey ? { apiKey } : {}),
-    ...(config.model?.idleTimeoutSeconds === undefined
-      ? {}
-      : { idleTimeoutMs: config.model.idleTimeoutSeconds * 1000 }),
-    ...(config.model?.maxRetries === undefined ? {} : { maxRetries: config.model.maxRetries }),
-  });
-  const notes = [normalized?.note, selection.note].filter((note) => note !== undefined);
-  return {
-    model,
-    baseUrl: selection.baseUrl,
-    note: notes.length > 0 ? notes.join(' ') : undefined,
-  };
-}
-
 /**
  * OpenAI-compatible servers serve the API under `/v1`. A URL with no path at all
  * (`http://127.0.0.1:11434`) would get 404 on every request, so `/v1` is added, and said.
@@ -145,10 +110,6 @@ export function normalizeBaseUrl(baseUrl: string): { url: string; note: string |
   const trimmed = baseUrl.replace(/\/+$/, '');
   if (new URL(trimmed).pathname !== '/') return { url: trimmed, note: undefined };
   return { url: `${trimmed}/v1`, note: `Added /v1 to the server URL: ${trimmed}/v1.` };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 /** A session's title: its first message on one line, cut to a readable length. */

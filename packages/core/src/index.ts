@@ -26,19 +26,90 @@ export { AgentError } from './errors/agent-error.js';
 export { ConfigError } from './errors/config-error.js';
 export { ModelCallError } from './errors/model-call-error.js';
 export { NotFoundError } from './errors/not-found-error.js';
+export { OfflineError } from './errors/offline-error.js';
 export { StoreError } from './errors/store-error.js';
 export { createEventBus } from './events/event-bus.js';
 export type { BusEvent, EventBus, Listener } from './events/event-bus.js';
 export { uuidv7 } from './ids/ids.js';
 export type { IdGenerator } from './ids/ids.js';
-export { selectModel, WELL_KNOWN_SERVERS } from './model/model-selection.js';
+export { pickBestModel, describeCandidate } from './model/discovery/best-model.js';
+export {
+  discoverModels,
+  EMBEDDED_CAPABILITIES,
+  LOCAL_SERVERS,
+  OPENAI_COMPATIBLE_CAPABILITIES,
+} from './model/discovery/discover-models.js';
+export type {
+  Discovery,
+  ModelCandidate,
+  ServerName,
+  ServerProbe,
+} from './model/discovery/discover-models.js';
+export { readGgufSummary } from './model/discovery/gguf-summary.js';
+export { createEmbeddedModel } from './model/embedded/embedded-model.js';
+export type {
+  EmbeddedModel,
+  EmbeddedModelOptions,
+  EmbeddedModelStats,
+} from './model/embedded/embedded-model.js';
+export { ModelDownloadError } from './model/download/download-error.js';
+export type { ModelDownloadErrorKind } from './model/download/download-error.js';
+export { downloadModel } from './model/download/download-model.js';
+export type {
+  DownloadModelOptions,
+  DownloadModelResult,
+  DownloadProgress,
+} from './model/download/download-options.js';
+export {
+  findCatalogueEntry,
+  modelCatalogue,
+  resolvePullTarget,
+} from './model/download/model-catalogue.js';
+export type { ModelCatalogueEntry, PullTarget } from './model/download/model-catalogue.js';
+export { modelFileNameFromUrl, parseDownloadUrl } from './model/download/model-file-name.js';
+export type { GgufSummary } from './model/discovery/gguf-summary.js';
+export {
+  addLocalModel,
+  listLocalModels,
+  modelRegistryPath,
+  modelsDirectory,
+} from './model/discovery/local-models.js';
+export type { LocalModel } from './model/discovery/local-models.js';
+export { resolveLocalModel } from './model/discovery/resolve-model.js';
+export type { ModelResolution } from './model/discovery/resolve-model.js';
+export { selectServerModel } from './model/model-selection.js';
 export type { ListModels, ModelSelection } from './model/model-selection.js';
+export { measureModelSpeed } from './model/model-speed.js';
+export type { ModelSpeed } from './model/model-speed.js';
+export { createOllamaModel } from './model/ollama/ollama-model.js';
+export type { OllamaModelOptions } from './model/ollama/ollama-model.js';
+export {
+  describeOllamaModel,
+  listOllamaModels,
+  listRunningOllamaModels,
+} from './model/ollama/ollama-models.js';
+export type { OllamaModelDescription } from './model/ollama/ollama-models.js';
 export { listModels } from './model/openai-compatible/list-models.js';
 export type { ListModelsOptions } from './model/openai-compatible/list-models.js';
 export { createOpenAiCompatibleModel } from './model/openai-compatible/openai-compatible-model.js';
 export type { OpenAiCompatibleModelOptions } from './model/openai-compatible/openai-compatible-model.js';
 export { collectStream } from './model/stream-result.js';
 export type { StreamResult } from './model/stream-result.js';
+export {
+  chooseToolProtocol,
+  isToolProtocol,
+  supportsToolProtocol,
+  TOOL_PROTOCOLS,
+} from './model/tool-protocol/tool-protocol.js';
+export type { ToolProtocol } from './model/tool-protocol/tool-protocol.js';
+export { withToolProtocol } from './model/tool-protocol/with-tool-protocol.js';
+export {
+  assertReachable,
+  createGuardedFetch,
+  isLoopbackHost,
+  offlineFromEnvironment,
+} from './network/network-policy.js';
+export { installOfflineSocketGuard } from './network/offline-socket-guard.js';
 export { loadSystemPrompt } from './prompt/system-prompt.js';
 export { AmbiguousIdError } from './store/ambiguous-id-error.js';
 export { ClockSkewError } from './store/clock-skew-error.js';

@@ -11,3 +11,15 @@ export type {
 } from './fake-llm-server.js';
 export { Reply, reply, toReplyScript } from './reply.js';
 export type { ReplyContent, ReplyFailure, ReplyInput, ReplyScript } from './reply.js';
+export { rawBodyReply, startFakeOllamaServer, streamErrorReply } from './fake-ollama-server.js';
+export type {
+  FakeOllamaModel,
+  FakeOllamaReply,
+  FakeOllamaResponder,
+  FakeOllamaServer,
+  FakeOllamaServerOptions,
+  OllamaRawBodyReply,
+  OllamaRecordedRequest,
+  OllamaStreamErrorReply,
+} from './fake-ollama-server.js';
+export { fixtureModelPath } from './fixture-model.js';

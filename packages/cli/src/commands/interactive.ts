@@ -7,9 +7,9 @@ import {
 } from '../agent-session.js';
 import { createLineReader } from '../input/line-reader.js';
 import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
+import { chooseModel } from '../model-choice.js';
 import {
   approvalPolicyFrom,
-  createModel,
   loadSettings,
   openLocalStore,
   resolveProjectRoot,
@@ -35,10 +35,10 @@ export async function startInteractive(
   const terminal = processTerminal();
   const view = terminalView(terminal);
   const { style } = view;
-  const settings = loadSettings(terminal.env);
+  const settings = loadSettings(terminal.env, flags);
   const policy = approvalPolicyFrom(flags, settings);
   const projectRoot = resume?.projectRoot ?? (await resolveProjectRoot(flags.cwd ?? process.cwd()));
-  const choice = await createModel(flags, settings, resume?.model);
+  const choice = await chooseModel(flags, settings, resume?.model);
   const store =
     resume?.store ??
     openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
@@ -47,6 +47,7 @@ export async function startInteractive(
     const runner = createAgentRunner({
       store,
       model: choice.model,
+      requireToolCallFirst: choice.protocol === 'constrained',
       projectRoot,
       policy,
       approvalPrompt: createTerminalApprovalPrompt({
@@ -63,7 +64,7 @@ export async function startInteractive(
     let sessionId = resume?.sessionId;
     terminal.stderr.write(
       style.dim(
-        `Outpost · ${choice.model.modelId} at ${choice.baseUrl} · approval ${policy} · ${projectRoot}\n` +
+        `Outpost · ${choice.model.modelId} (${choice.location}, ${choice.protocol} tool calls) · approval ${policy} · ${projectRoot}\n` +
           (sessionId ? `Resuming session ${sessionId}.\n` : '') +
           'Type a task, /help for commands, /exit to leave.\n',
       ),
@@ -117,5 +118,6 @@ export async function startInteractive(
   } finally {
     reader.close();
     if (!resume) store.close();
+    await choice.model.dispose?.();
   }
 }

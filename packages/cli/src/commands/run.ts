@@ -11,22 +11,23 @@ import type { Terminal } from '../agent-session.js';
 import { createLineReader } from '../input/line-reader.js';
 import type { LineReader } from '../input/line-reader.js';
 import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
+import { chooseModel } from '../model-choice.js';
+import type { ModelChoice } from '../model-choice.js';
 import {
   approvalPolicyFrom,
-  createModel,
   loadSettings,
   openLocalStore,
   resolveProjectRoot,
   titleFrom,
 } from '../runtime.js';
-import type { AgentFlags, ModelChoice, Settings } from '../runtime.js';
+import type { AgentFlags, Settings } from '../runtime.js';
 
 /** `outpost run "<task>"`: one task, start to finish, then exit with its outcome. */
 export async function runTask(task: string, flags: AgentFlags): Promise<number> {
   const terminal = processTerminal();
-  const settings = loadSettings(terminal.env);
+  const settings = loadSettings(terminal.env, flags);
   const projectRoot = await resolveProjectRoot(flags.cwd ?? process.cwd());
-  const choice = await createModel(flags, settings);
+  const choice = await chooseModel(flags, settings);
   if (choice.note) terminal.stderr.write(`${choice.note}\n`);
   const store = openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
   try {
@@ -48,6 +49,7 @@ export async function runTask(task: string, flags: AgentFlags): Promise<number> 
     });
   } finally {
     store.close();
+    await choice.model.dispose?.();
   }
 }
 
@@ -92,6 +94,7 @@ export async function runInSession(options: {
   const runner = createAgentRunner({
     store: options.store,
     model: options.choice.model,
+    requireToolCallFirst: options.choice.protocol === 'constrained',
     projectRoot: options.projectRoot,
     policy,
     approvalPrompt,

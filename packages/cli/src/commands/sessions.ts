@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { awaitsModel } from '@outpost/core';
 import { processTerminal, terminalView } from '../agent-session.js';
 import { formatSessionDetail, formatSessionLine } from '../render/session-format.js';
-import { createModel, loadSettings, openLocalStore } from '../runtime.js';
+import { chooseModel } from '../model-choice.js';
+import { loadSettings, openLocalStore } from '../runtime.js';
 import type { AgentFlags } from '../runtime.js';
 import { UsageError } from '../usage-error.js';
 import { startInteractive } from './interactive.js';
@@ -97,19 +98,23 @@ export async function resumeSession(
           `Give a message: outpost sessions resume ${id.slice(0, 8)} "<what next>"`,
       );
     }
-    const settings = loadSettings(terminal.env);
-    const choice = await createModel(flags, settings, session.model);
+    const settings = loadSettings(terminal.env, flags);
+    const choice = await chooseModel(flags, settings, session.model);
     if (choice.note) terminal.stderr.write(`${choice.note}\n`);
-    return await runInSession({
-      sessionId: id,
-      userMessage: message === '' ? undefined : message,
-      store,
-      choice,
-      projectRoot: session.projectRoot,
-      flags,
-      settings,
-      terminal,
-    });
+    try {
+      return await runInSession({
+        sessionId: id,
+        userMessage: message === '' ? undefined : message,
+        store,
+        choice,
+        projectRoot: session.projectRoot,
+        flags,
+        settings,
+        terminal,
+      });
+    } finally {
+      await choice.model.dispose?.();
+    }
   } finally {
     store.close();
   }

@@ -15,13 +15,23 @@ export const OutpostConfig = z
       .object({
         /** OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1 */
         baseUrl: httpUrl.optional(),
-        /** Model name as the server knows it. */
+        /** Model name as the server knows it, a GGUF known to Outpost, or a path to a GGUF file. */
         name: z.string().min(1).optional(),
         /** Bearer key for servers started with one (vLLM --api-key, LM Studio auth). */
         apiKey: z.string().min(1).optional(),
         /** Give up on a model call after this long without receiving a byte. */
         idleTimeoutSeconds: z.number().positive().optional(),
         maxRetries: z.number().int().min(0).max(10).optional(),
+        /** How tool calls travel: native, constrained or text (default: the best the model has). */
+        toolProtocol: z.enum(['native', 'constrained', 'text']).optional(),
+        /** Context size to load a GGUF with in-process (default: its training size, at most 8,192). */
+        contextSize: z.number().int().min(256).max(1_048_576).optional(),
+        /** CPU threads for an in-process model (default: the number of physical cores). */
+        threads: z.number().int().min(1).max(256).optional(),
+        /** `false` keeps an in-process model on the CPU; `auto` uses a GPU when one is present. */
+        gpu: z.union([z.literal('auto'), z.literal(false)]).optional(),
+        /** How long Ollama keeps the model loaded after a request, e.g. "30m". */
+        keepAlive: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
