@@ -1,3 +1,4 @@
+import type { ChunkReadResult } from '../attempt-watch.js';
 import type { FinishReason, StreamPart, Usage } from '@outpost/protocol';
 import { z } from 'zod';
 import type { IdGenerator } from '../../ids/ids.js';
@@ -30,9 +31,7 @@ export const OllamaChatChunk = z.object({
 });
 export type OllamaChatChunk = z.infer<typeof OllamaChatChunk>;
 
-export type OllamaChunkReadResult =
-  | { success: true; parts: StreamPart[] }
-  | { success: false; error: { source: 'server' | 'client'; detail: string } };
+export type OllamaChunkReadResult = ChunkReadResult;
 
 /**
  * Reads the lines of one `/api/chat` stream. Text, thinking and tool calls come back at once

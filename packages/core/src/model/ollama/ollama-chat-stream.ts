@@ -1,17 +1,11 @@
-import type { ModelErrorInfo, StreamPart } from '@outpost/protocol';
+import type { StreamPart } from '@outpost/protocol';
 import type { IdGenerator } from '../../ids/ids.js';
-import { IdleTimeout } from '../idle-timeout.js';
-import {
-  cancelledError,
-  connectionBrokeError,
-  describeConnectionFailure,
-  idleTimeoutError,
-  protocolError,
-  streamReportedError,
-} from '../model-server-errors.js';
+import { AttemptWatch, classifyInterruption, unlessAborted, yieldChunk } from '../attempt-watch.js';
+import type { AttemptFailure, ChunkReadResult } from '../attempt-watch.js';
+import { cancelledError, protocolError } from '../model-server-errors.js';
 import { parseRetryAfter, retryableStatuses, retryDelayMs } from '../retry-policy.js';
 import { NdjsonLineSplitter } from './ndjson-lines.js';
-import { OllamaChatAccumulator, type OllamaChunkReadResult } from './ollama-chat-chunk.js';
+import { OllamaChatAccumulator } from './ollama-chat-chunk.js';
 import { ollamaHttpError, ollamaUnreachableError } from './ollama-errors.js';
 
 export interface OllamaStreamSettings {
@@ -34,16 +28,6 @@ export interface OllamaStreamCall {
   firstByteTimeoutMs: number;
   signal: AbortSignal | undefined;
 }
-
-/** How one attempt failed: `retry` is true only when it is retryable and nothing was yielded. */
-interface AttemptFailure {
-  error: ModelErrorInfo;
-  retry: boolean;
-  retryAfterMs?: number;
-}
-
-type Take = (result: OllamaChunkReadResult) => Generator<StreamPart, AttemptFailure | undefined>;
-type Interrupted = (error: unknown, phase: 'connect' | 'read') => AttemptFailure;
 
 /**
  * Streams one `POST /api/chat`. Never throws: a failure becomes one `error` part and the stream
@@ -88,33 +72,27 @@ async function* attempt(
   const controller = new AbortController();
   const forwardAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
-  const firstByte = new IdleTimeout(call.firstByteTimeoutMs, controller);
-  const idle = new IdleTimeout(settings.idleTimeoutMs, controller);
-  let received = false;
+  const watch = new AttemptWatch({
+    controller,
+    firstByteTimeoutMs: call.firstByteTimeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs,
+  });
   let outputStarted = false;
-  const watch = <Value>(operation: Promise<Value>) =>
-    (received ? idle : firstByte).watch(operation);
-
-  const interrupted: Interrupted = (error, phase) => {
-    if (signal?.aborted) return { error: cancelledError(), retry: false };
-    if (firstByte.expired || idle.expired) {
-      const silence = firstByte.expired ? call.firstByteTimeoutMs : settings.idleTimeoutMs;
-      return { error: idleTimeoutError(baseUrl, silence), retry: false };
-    }
-    const connection = describeConnectionFailure(error);
-    if (phase === 'connect' && !connection.connected) {
-      return { error: ollamaUnreachableError(baseUrl, connection), retry: connection.retryable };
-    }
-    const when =
-      phase === 'connect' ? 'before-answer' : outputStarted ? 'after-output' : 'before-output';
-    const retry = phase === 'connect' ? connection.retryable : !outputStarted;
-    return { error: connectionBrokeError(baseUrl, connection.reason, when), retry };
-  };
+  const interrupted = (error: unknown, phase: 'connect' | 'read'): AttemptFailure =>
+    classifyInterruption({
+      error,
+      phase,
+      signal,
+      watch,
+      baseUrl,
+      outputStarted,
+      unreachable: ollamaUnreachableError,
+    });
 
   try {
     let response: Response;
     try {
-      response = await watch(
+      response = await watch.watch(
         settings.fetch(`${baseUrl}/api/chat`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
@@ -128,9 +106,9 @@ async function* attempt(
     if (!response.ok) {
       let bodyText = '';
       try {
-        bodyText = await watch(response.text());
+        bodyText = await watch.watch(response.text());
       } catch (error) {
-        if (signal?.aborted || firstByte.expired || idle.expired) return interrupted(error, 'read');
+        if (signal?.aborted || watch.expired) return interrupted(error, 'read');
         // An unreadable error body: the status alone still tells what happened.
       }
       const { status, statusText } = response;
@@ -145,34 +123,21 @@ async function* attempt(
     if (response.body === null) return interrupted(new Error('the response has no body'), 'read');
 
     const accumulator = new OllamaChatAccumulator(settings.generateId);
-    /** Yields what one line produced; a failure ends the attempt. */
-    const take: Take = function* (result) {
-      if (!result.success) {
-        const { source, detail } = result.error;
-        const error =
-          source === 'server'
-            ? streamReportedError(baseUrl, detail)
-            : protocolError(baseUrl, detail);
-        return { error, retry: false };
-      }
-      for (const part of result.parts) {
-        outputStarted = true;
-        yield part;
-        if (signal?.aborted) return { error: cancelledError(), retry: false };
-      }
-      return undefined;
+    const onOutput = () => {
+      outputStarted = true;
     };
+    /** Yields what one chunk produced; a failure ends the attempt. */
+    const take = (result: ChunkReadResult) => yieldChunk(result, { baseUrl, signal, onOutput });
 
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const splitter = new NdjsonLineSplitter();
     while (!accumulator.finished) {
       let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
-        chunk = await watch(reader.read());
+        chunk = await watch.watchBody(reader.read());
       } catch (error) {
         return interrupted(error, 'read');
       }
-      if (chunk.value !== undefined && chunk.value.length > 0) received = true;
       const lines = chunk.done ? splitter.finish() : splitter.push(chunk.value);
       for (const line of lines) {
         const failure = yield* take(accumulator.read(line));
@@ -192,17 +157,4 @@ async function* attempt(
     // Releases the connection if the body was not read to the end.
     controller.abort();
   }
-}
-
-/** Waits for `sleeping`, or less if `signal` aborts first. */
-function unlessAborted(sleeping: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    if (signal?.aborted) return done();
-    signal?.addEventListener('abort', done, { once: true });
-    sleeping.then(done, done);
-  });
 }

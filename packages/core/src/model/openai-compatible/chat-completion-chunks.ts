@@ -1,3 +1,4 @@
+import type { ChunkReadResult } from '../attempt-watch.js';
 import type { FinishReason, StreamPart, ToolCall, Usage } from '@outpost/protocol';
 import { z } from 'zod';
 import type { IdGenerator } from '../../ids/ids.js';
@@ -43,9 +44,7 @@ export const ChatCompletionChunk = z.object({
 });
 export type ChatCompletionChunk = z.infer<typeof ChatCompletionChunk>;
 
-export type ChunkReadResult =
-  | { success: true; parts: StreamPart[] }
-  | { success: false; error: { source: 'server' | 'client'; detail: string } };
+export type { ChunkReadResult };
 
 interface PendingToolCall {
   id: string | undefined;

@@ -1,19 +1,16 @@
-import type { ModelErrorInfo, ModelRequest, StreamPart } from '@outpost/protocol';
+import type { ModelRequest, StreamPart } from '@outpost/protocol';
 import { createParser } from 'eventsource-parser';
 import type { IdGenerator } from '../../ids/ids.js';
-import { IdleTimeout } from '../idle-timeout.js';
+import { AttemptWatch, classifyInterruption, unlessAborted, yieldChunk } from '../attempt-watch.js';
+import type { AttemptFailure, ChunkReadResult } from '../attempt-watch.js';
 import {
   cancelledError,
-  connectionBrokeError,
-  describeConnectionFailure,
   httpStatusError,
-  idleTimeoutError,
   protocolError,
-  streamReportedError,
   unreachableError,
 } from '../model-server-errors.js';
 import { parseRetryAfter, retryableStatuses, retryDelayMs } from '../retry-policy.js';
-import { ChatCompletionAccumulator, type ChunkReadResult } from './chat-completion-chunks.js';
+import { ChatCompletionAccumulator } from './chat-completion-chunks.js';
 import { toChatCompletionBody } from './chat-completion-request.js';
 
 export interface ChatStreamSettings {
@@ -32,13 +29,6 @@ export interface ChatStreamSettings {
   sleep: (milliseconds: number) => Promise<void>;
   random: () => number;
   generateId: IdGenerator;
-}
-
-/** How one attempt failed: `retry` is true only when it is retryable and nothing was yielded. */
-interface AttemptFailure {
-  error: ModelErrorInfo;
-  retry: boolean;
-  retryAfterMs?: number;
 }
 
 /**
@@ -84,13 +74,6 @@ export async function* streamChatCompletion(
   }
 }
 
-/** Idle timeouts for one attempt: a prompt-sized wait for the first body bytes, then a steady one. */
-interface ProgressWatch {
-  readonly expired: boolean;
-  watch<Value>(operation: Promise<Value>): Promise<Value>;
-  watchBody<Value>(operation: Promise<Value>): Promise<Value>;
-}
-
 /** setTimeout's largest delay (about 24.8 days); a longer one would fire at once. */
 const LONGEST_TIMER_MS = 2_147_483_647;
 
@@ -104,41 +87,23 @@ async function* attempt(
   const controller = new AbortController();
   const forwardAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
-  // Until the first byte of the body arrives the server may still be reading the prompt, so that
-  // wait grows with the prompt; after it, silence for `idleTimeoutMs` means the server is stuck.
-  const firstByte = new IdleTimeout(firstByteTimeoutMs, controller);
-  const steady = new IdleTimeout(settings.idleTimeoutMs, controller);
-  let received = false;
-  const idle: ProgressWatch = {
-    get expired() {
-      return firstByte.expired || steady.expired;
-    },
-    // Response headers can come before the prompt is read: only body bytes end the first wait.
-    watch: (operation) => (received ? steady : firstByte).watch(operation),
-    watchBody: async (operation) => {
-      const value = await (received ? steady : firstByte).watch(operation);
-      received = true;
-      return value;
-    },
-  };
+  const idle = new AttemptWatch({
+    controller,
+    firstByteTimeoutMs,
+    idleTimeoutMs: settings.idleTimeoutMs,
+  });
   let outputStarted = false;
 
-  /** A rejected fetch or read, classified: cancelled, timed out, or a connection problem. */
-  const interrupted = (error: unknown, phase: 'connect' | 'read'): AttemptFailure => {
-    if (signal?.aborted) return { error: cancelledError(), retry: false };
-    if (idle.expired) {
-      const silence = firstByte.expired ? firstByteTimeoutMs : settings.idleTimeoutMs;
-      return { error: idleTimeoutError(baseUrl, silence), retry: false };
-    }
-    const connection = describeConnectionFailure(error);
-    if (phase === 'connect' && !connection.connected) {
-      return { error: unreachableError(baseUrl, connection), retry: connection.retryable };
-    }
-    const when =
-      phase === 'connect' ? 'before-answer' : outputStarted ? 'after-output' : 'before-output';
-    const retry = phase === 'connect' ? connection.retryable : !outputStarted;
-    return { error: connectionBrokeError(baseUrl, connection.reason, when), retry };
-  };
+  const interrupted = (error: unknown, phase: 'connect' | 'read'): AttemptFailure =>
+    classifyInterruption({
+      error,
+      phase,
+      signal,
+      watch: idle,
+      baseUrl,
+      outputStarted,
+      unreachable: unreachableError,
+    });
 
   try {
     let response: Response;
@@ -171,25 +136,11 @@ async function* attempt(
     }
 
     const accumulator = new ChatCompletionAccumulator(settings.generateId);
-    /** Yields what one chunk produced; a failure ends the attempt. */
-    const take = function* (
-      result: ChunkReadResult,
-    ): Generator<StreamPart, AttemptFailure | undefined> {
-      if (!result.success) {
-        const { source, detail } = result.error;
-        const error =
-          source === 'server'
-            ? streamReportedError(baseUrl, detail)
-            : protocolError(baseUrl, detail);
-        return { error, retry: false };
-      }
-      for (const part of result.parts) {
-        outputStarted = true;
-        yield part;
-        if (signal?.aborted) return { error: cancelledError(), retry: false };
-      }
-      return undefined;
+    const onOutput = () => {
+      outputStarted = true;
     };
+    /** Yields what one chunk produced; a failure ends the attempt. */
+    const take = (result: ChunkReadResult) => yieldChunk(result, { baseUrl, signal, onOutput });
 
     if (response.headers.get('content-type')?.includes('application/json')) {
       // The server ignored `stream: true` and sent one whole completion.
@@ -220,7 +171,7 @@ async function* attempt(
 /** Reads SSE events until `[DONE]` or the end of the body; undefined when the response is whole. */
 async function* readEvents(
   response: Response,
-  idle: ProgressWatch,
+  idle: AttemptWatch,
   accumulator: ChatCompletionAccumulator,
   take: (result: ChunkReadResult) => Generator<StreamPart, AttemptFailure | undefined>,
   interrupted: (error: unknown, phase: 'read') => AttemptFailure,
@@ -250,17 +201,4 @@ async function* readEvents(
   }
   if (accumulator.finished) return undefined;
   return interrupted(new Error('the response ended before it was complete'), 'read');
-}
-
-/** Waits for `sleeping`, or less if `signal` aborts first. */
-function unlessAborted(sleeping: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    if (signal?.aborted) return done();
-    signal?.addEventListener('abort', done, { once: true });
-    sleeping.then(done, done);
-  });
 }
