@@ -1,11 +1,4 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CompletionMeta,
@@ -15,6 +8,7 @@ import {
 } from './openai-wire.js';
 import { type ReplyInput, type ReplyScript, toReplyScript } from './reply.js';
 import { type ReplyChunk, replyChunks } from './reply-chunks.js';
+import { LoopbackHttpServer } from './loopback-http-server.js';
 
 /** A request as the fake server received it. */
 export interface RecordedRequest {
@@ -76,38 +70,28 @@ class ScriptedServer implements FakeLlmServer {
   }
   readonly #models: string[];
   readonly #contextWindow: number | undefined;
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  readonly #closing = new AbortController();
+  readonly #http: LoopbackHttpServer;
   readonly #queue: ReplyInput[] = [];
   #responder: Responder | undefined;
   #chatCount = 0;
-  #port = 0;
-  #closed: Promise<void> | undefined;
 
   constructor(options: FakeLlmServerOptions) {
     this.#models = options.models ?? ['fake-model'];
     this.#contextWindow = options.contextWindow;
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        const message = `Fake LLM server failed: ${error instanceof Error ? error.message : String(error)}`;
-        if (response.headersSent) response.destroy();
-        else sendJson(response, 500, toErrorObject(500, message));
-      });
-    });
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
+    this.#http = new LoopbackHttpServer(
+      (request, response) => this.#handle(request, response),
+      (response, message) =>
+        sendJson(response, 500, toErrorObject(500, `Fake LLM server failed: ${message}`)),
+    );
   }
 
   /** Kept after `close()`, so a test can point a client at a port nobody listens on. */
   get port(): number {
-    return this.#port;
+    return this.#http.port;
   }
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.#port}/v1`;
+    return `http://127.0.0.1:${this.#http.port}/v1`;
   }
 
   get queued(): number {
@@ -115,14 +99,7 @@ class ScriptedServer implements FakeLlmServer {
   }
 
   listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    return this.#http.listen();
   }
 
   push(...replies: ReplyInput[]): void {
@@ -134,13 +111,7 @@ class ScriptedServer implements FakeLlmServer {
   }
 
   close(): Promise<void> {
-    this.#closed ??= new Promise<void>((resolve, reject) => {
-      this.#closing.abort();
-      this.#server.close((error) => (error ? reject(error) : resolve()));
-      for (const socket of this.#sockets) socket.destroy();
-      this.#server.closeAllConnections();
-    });
-    return this.#closed;
+    return this.#http.close();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -231,7 +202,7 @@ class ScriptedServer implements FakeLlmServer {
 
   #wait(milliseconds: number): Promise<void> {
     if (milliseconds <= 0) return Promise.resolve();
-    return sleep(milliseconds, undefined, { signal: this.#closing.signal });
+    return sleep(milliseconds, undefined, { signal: this.#http.closing.signal });
   }
 
   #modelList(): object {

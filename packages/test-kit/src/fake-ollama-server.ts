@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedRequest } from './fake-llm-server.js';
 import { Reply, type ReplyInput, type ReplyScript, reply, toReplyScript } from './reply.js';
 import { replyFinishReason, replyUsage, splitIntoChunks } from './reply-chunks.js';
+import { LoopbackHttpServer } from './loopback-http-server.js';
 
 /** A model the fake Ollama has "pulled". */
 export interface FakeOllamaModel {
@@ -112,40 +112,29 @@ class FakeOllama implements FakeOllamaServer {
   readonly requests: OllamaRecordedRequest[] = [];
   readonly #models: FakeOllamaModel[];
   readonly #charactersPerToken: number;
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  readonly #closing = new AbortController();
+  readonly #http: LoopbackHttpServer;
   readonly #queue: FakeOllamaReply[] = [];
   /** Loaded model name → its `num_ctx`. */
   readonly #loaded = new Map<string, number>();
   #responder: FakeOllamaResponder | undefined;
   #loads = 0;
-  #port = 0;
-  #closed: Promise<void> | undefined;
 
   constructor(options: FakeOllamaServerOptions) {
     this.#models = options.models ?? [defaultModel];
     this.#charactersPerToken = options.charactersPerToken ?? 4;
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        const message = `Fake Ollama failed: ${error instanceof Error ? error.message : String(error)}`;
-        if (response.headersSent) response.destroy();
-        else sendJson(response, 500, { error: message });
-      });
-    });
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
+    this.#http = new LoopbackHttpServer(
+      (request, response) => this.#handle(request, response),
+      (response, message) => sendJson(response, 500, { error: `Fake Ollama failed: ${message}` }),
+    );
   }
 
   /** Kept after `close()`, so a test can point a client at a port nobody listens on. */
   get port(): number {
-    return this.#port;
+    return this.#http.port;
   }
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://127.0.0.1:${this.#http.port}`;
   }
 
   get chatRequests(): OllamaRecordedRequest[] {
@@ -161,14 +150,7 @@ class FakeOllama implements FakeOllamaServer {
   }
 
   listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        this.#port = (this.#server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    return this.#http.listen();
   }
 
   push(...replies: FakeOllamaReply[]): void {
@@ -180,13 +162,7 @@ class FakeOllama implements FakeOllamaServer {
   }
 
   close(): Promise<void> {
-    this.#closed ??= new Promise<void>((resolve, reject) => {
-      this.#closing.abort();
-      this.#server.close((error) => (error ? reject(error) : resolve()));
-      for (const socket of this.#sockets) socket.destroy();
-      this.#server.closeAllConnections();
-    });
-    return this.#closed;
+    return this.#http.close();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -319,7 +295,7 @@ class FakeOllama implements FakeOllamaServer {
     for (const [index, line] of lines.entries()) {
       if (index >= limit) break;
       if (index > 0 && script.delayMs > 0) {
-        await sleep(script.delayMs, undefined, { signal: this.#closing.signal });
+        await sleep(script.delayMs, undefined, { signal: this.#http.closing.signal });
       }
       if (response.destroyed) return;
       await write(response, `${JSON.stringify(line)}\n`);
