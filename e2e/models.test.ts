@@ -110,6 +110,55 @@ describe('outpost models', () => {
     }
   });
 
+  it('resumes an interrupted pull where it stopped; meanwhile nothing looks like a model', async () => {
+    let served = 0;
+    const ranges: string[] = [];
+    const server = createServer((request, response) => {
+      served += 1;
+      const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+      ranges.push(request.headers.range ?? 'none');
+      const start = range ? Number(range[1]) : 0;
+      const body = fixtureBytes.subarray(start);
+      response.writeHead(range ? 206 : 200, {
+        'content-length': String(body.length),
+        etag: '"v1"',
+        ...(range
+          ? { 'content-range': `bytes ${start}-${fixtureBytes.length - 1}/${fixtureBytes.length}` }
+          : {}),
+      });
+      if (served === 1) {
+        // The connection drops half way through the first download.
+        response.write(body.subarray(0, 500_000), () => response.destroy());
+        return;
+      }
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stories.gguf`;
+    try {
+      const first = await run(['models', 'pull', url, '--sha256', fixtureSha]);
+      expect(first.code).not.toBe(0);
+      const folder = join(workspace.home, 'models');
+      expect(readdirSync(folder).filter((name) => name.endsWith('.gguf'))).toEqual([]);
+      expect(readdirSync(folder).some((name) => name.startsWith('.stories.gguf.partial'))).toBe(
+        true,
+      );
+      const listed = await run(['models', 'list']);
+      expect(listed.stdout).not.toMatch(/^stories /m);
+
+      const second = await run(['models', 'pull', url, '--sha256', fixtureSha]);
+      expect(second.code).toBe(0);
+      expect(second.stderr).toMatch(/Resuming after [\d.]+ kB/);
+      expect(second.stdout).toContain('Downloaded and verified (sha256)');
+      expect(ranges[0]).toBe('none');
+      expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+      expect(readdirSync(folder)).toEqual(['stories.gguf']);
+      expect(readFileSync(join(folder, 'stories.gguf')).equals(fixtureBytes)).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('refuses a checksum mismatch and leaves nothing that looks like a model', async () => {
     const site = await startDownloadSite();
     try {

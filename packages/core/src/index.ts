@@ -29,6 +29,7 @@ export { NotFoundError } from './errors/not-found-error.js';
 export { OfflineError } from './errors/offline-error.js';
 export { StoreError } from './errors/store-error.js';
 export { createEventBus } from './events/event-bus.js';
+export { formatBytes } from './format/format-bytes.js';
 export type { BusEvent, EventBus, Listener } from './events/event-bus.js';
 export { uuidv7 } from './ids/ids.js';
 export type { IdGenerator } from './ids/ids.js';

@@ -3,6 +3,7 @@ import {
   addLocalModel,
   createGuardedFetch,
   discoverModels,
+  formatBytes,
   downloadModel,
   measureModelSpeed,
   modelRegistryPath,
@@ -15,7 +16,7 @@ import {
 import type { ModelCandidate } from '@outpost/core';
 import { terminalView, processTerminal } from '../agent-session.js';
 import { chooseModel } from '../model-choice.js';
-import { createProgressBar, formatBytes } from '../render/progress-bar.js';
+import { createProgressBar } from '../render/progress-bar.js';
 import { loadSettings } from '../runtime.js';
 import type { AgentFlags } from '../runtime.js';
 

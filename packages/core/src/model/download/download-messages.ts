@@ -1,3 +1,4 @@
+import { formatBytes } from '../../format/format-bytes.js';
 import { serverMessage } from '../model-server-errors.js';
 import { ModelDownloadError } from './download-error.js';
 
@@ -164,17 +165,4 @@ export function diskDownloadError(path: string, error: unknown): ModelDownloadEr
       'written so far are kept.',
     { cause: error },
   );
-}
-
-/** `1.2 GB`, `512 KB`, `90 bytes`: sizes in messages, decimal units like download sites use. */
-export function formatBytes(bytes: number): string {
-  const units: Array<[number, string]> = [
-    [1e9, 'GB'],
-    [1e6, 'MB'],
-    [1e3, 'KB'],
-  ];
-  for (const [size, unit] of units) {
-    if (bytes >= size) return `${(bytes / size).toFixed(1)} ${unit}`;
-  }
-  return `${bytes} bytes`;
 }
