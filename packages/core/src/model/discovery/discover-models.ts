@@ -22,6 +22,9 @@ export const LOCAL_SERVERS = [
 ] as const;
 
 export type ServerName = (typeof LOCAL_SERVERS)[number]['server'];
+export type LocalServer =
+  | (typeof LOCAL_SERVERS)[number]
+  | { server: ServerName; provider: 'openai-compatible' | 'ollama'; baseUrl: string };
 
 /** A model Outpost can use right now: served by a local server, or a GGUF file to run in-process. */
 export type ModelCandidate =
@@ -88,11 +91,13 @@ export async function discoverModels(options: {
   registryPath: string;
   probeTimeoutMs?: number;
   details?: boolean;
+  /** Where to look for servers; default `LOCAL_SERVERS` (tests point it at fakes). */
+  servers?: readonly LocalServer[];
 }): Promise<Discovery> {
   const timeoutMs = options.probeTimeoutMs ?? 1500;
   const details = options.details ?? false;
   const probes = await Promise.all(
-    LOCAL_SERVERS.map(async (entry) => {
+    (options.servers ?? LOCAL_SERVERS).map(async (entry) => {
       try {
         const models =
           entry.provider === 'ollama'

@@ -1,11 +1,15 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixtureModelPath } from '@outpost/test-kit';
+import { fixtureModelPath, startFakeLlmServer, startFakeOllamaServer } from '@outpost/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../errors/config-error.js';
 import { pickBestModel } from './best-model.js';
-import { EMBEDDED_CAPABILITIES, OPENAI_COMPATIBLE_CAPABILITIES } from './discover-models.js';
+import {
+  discoverModels,
+  EMBEDDED_CAPABILITIES,
+  OPENAI_COMPATIBLE_CAPABILITIES,
+} from './discover-models.js';
 import type { Discovery, ModelCandidate } from './discover-models.js';
 import { readGgufSummary } from './gguf-summary.js';
 import { addLocalModel, listLocalModels } from './local-models.js';
@@ -214,5 +218,63 @@ describe('resolving the model to use', () => {
     );
     await expect(attempt).rejects.toThrow(/outpost models pull/);
     await expect(attempt).rejects.toThrow('/home/u/.config/outpost/config.json');
+  });
+});
+
+describe('discovering the models of local servers', () => {
+  it('lists llama.cpp and Ollama models with context size, load state and capabilities', async () => {
+    const llamaCpp = await startFakeLlmServer({
+      models: ['qwen2.5-coder-7b'],
+      contextWindow: 16_384,
+    });
+    const ollama = await startFakeOllamaServer({
+      models: [
+        { name: 'qwen3:8b', contextLength: 40_960, capabilities: ['completion', 'tools'] },
+        { name: 'nomic-embed-text', contextLength: 2048, capabilities: ['embedding'] },
+      ],
+    });
+    try {
+      const discovery = await discoverModels({
+        fetch: (input, init) => fetch(input, init),
+        modelsDirectory,
+        registryPath,
+        details: true,
+        servers: [
+          { server: 'llama.cpp server', provider: 'openai-compatible', baseUrl: llamaCpp.baseUrl },
+          { server: 'LM Studio', provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1' },
+          { server: 'Ollama', provider: 'ollama', baseUrl: ollama.baseUrl },
+        ],
+      });
+      expect(discovery.servers.map((server) => [server.server, server.reachable])).toEqual([
+        ['llama.cpp server', true],
+        ['LM Studio', false],
+        ['Ollama', true],
+      ]);
+      expect(discovery.candidates).toMatchObject([
+        {
+          name: 'qwen2.5-coder-7b',
+          provider: 'openai-compatible',
+          contextWindow: 16_384,
+          loaded: true,
+        },
+        {
+          name: 'qwen3:8b',
+          provider: 'ollama',
+          contextWindow: 40_960,
+          capabilities: { nativeTools: true },
+        },
+        {
+          name: 'nomic-embed-text:latest',
+          provider: 'ollama',
+          capabilities: { embeddings: true, nativeTools: false },
+        },
+      ]);
+      expect(pickBestModel(discovery.candidates, { totalMemoryBytes: 16e9 })?.name).toBe(
+        'qwen2.5-coder-7b',
+      );
+    } finally {
+      await llamaCpp.close();
+      await ollama.close();
+    }
   });
 });
