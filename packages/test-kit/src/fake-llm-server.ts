@@ -8,7 +8,14 @@ import {
 } from './openai-wire.js';
 import { type ReplyInput, type ReplyScript, toReplyScript } from './reply.js';
 import { type ReplyChunk, replyChunks } from './reply-chunks.js';
-import { LoopbackHttpServer } from './loopback-http-server.js';
+import {
+  isRecord,
+  LoopbackHttpServer,
+  parseBody,
+  readBody,
+  sendJson,
+  write,
+} from './loopback-http-server.js';
 
 /** A request as the fake server received it. */
 export interface RecordedRequest {
@@ -214,43 +221,4 @@ class ScriptedServer implements FakeLlmServer {
     }));
     return { object: 'list', data };
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function parseBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text; // Recorded as sent: a test asserting on a malformed body wants to see it.
-  }
-}
-
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: object,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, { ...headers, 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-}
-
-/** Resolves once the data reached the socket, so a following `destroy()` cannot drop it. */
-function write(response: ServerResponse, data: string): Promise<void> {
-  return new Promise((resolve) => {
-    response.write(data, () => resolve());
-  });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

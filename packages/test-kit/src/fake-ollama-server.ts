@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecordedRequest } from './fake-llm-server.js';
 import { Reply, type ReplyInput, type ReplyScript, reply, toReplyScript } from './reply.js';
 import { replyFinishReason, replyUsage, splitIntoChunks } from './reply-chunks.js';
-import { LoopbackHttpServer } from './loopback-http-server.js';
+import {
+  isRecord,
+  LoopbackHttpServer,
+  parseBody,
+  readBody,
+  sendJson,
+  write,
+} from './loopback-http-server.js';
 
 /** A model the fake Ollama has "pulled". */
 export interface FakeOllamaModel {
@@ -388,43 +395,4 @@ function details(model: FakeOllamaModel): object {
 
 function withTag(name: string): string {
   return name.includes(':') ? name : `${name}:latest`;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function parseBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text; // Recorded as sent: a test asserting on a malformed body wants to see it.
-  }
-}
-
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: object,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
-}
-
-/** Resolves once the data reached the socket, so a following `destroy()` cannot drop it. */
-function write(response: ServerResponse, data: string): Promise<void> {
-  return new Promise((resolve) => {
-    response.write(data, () => resolve());
-  });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

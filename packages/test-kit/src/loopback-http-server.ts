@@ -57,3 +57,44 @@ export class LoopbackHttpServer {
     return this.#closed;
   }
 }
+
+/** The whole request body as text. */
+export function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** A JSON body parsed; text that is not JSON is kept as sent (a test may assert on it). */
+export function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // Recorded as sent: a test asserting on a malformed body wants to see it.
+  }
+}
+
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: object,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+/** Resolves once the data reached the socket, so a following `destroy()` cannot drop it. */
+export function write(response: ServerResponse, data: string): Promise<void> {
+  return new Promise((resolve) => {
+    response.write(data, () => resolve());
+  });
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
