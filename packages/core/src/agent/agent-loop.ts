@@ -243,7 +243,7 @@ export function createAgent(options: AgentOptions): Agent {
           `The conversation needs about ${plan.tokensAfter.toLocaleString('en-US')} tokens, more than the ` +
           `${budget.toLocaleString('en-US')} that fit the model's ${contextWindow.toLocaleString('en-US')}-token ` +
           `context window (keeping room for the reply), even with old tool outputs left out. ` +
-          'Load the model with a larger context, or start a new session with a shorter request.'
+          'Load the model with a larger context (--context-size for a GGUF run in-process), or start a new session with a shorter request.'
         );
       }
       elideToolOutputs(messages, plan.elidedToolCallIds);
