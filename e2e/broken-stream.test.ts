@@ -1,6 +1,6 @@
 import { reply } from '@outpost/test-kit';
 import { expect, it } from 'vitest';
-import { useCliFixture } from './support/fixture.js';
+import { useCliFixture, userText } from './support/fixture.js';
 
 const cli = useCliFixture();
 
@@ -28,6 +28,7 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
   ) as Shown;
   expect(shownAfterFailure.session.status).toBe('failed');
   expect(shownAfterFailure.events.map((event) => event.data.type)).toEqual([
+    'project-rules',
     'user-message',
     'model-call',
     'assistant-message',
@@ -37,7 +38,7 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
     'assistant-message',
     'error',
   ]);
-  expect(shownAfterFailure.events[6]?.data.partial).toBe(true);
+  expect(shownAfterFailure.events[7]?.data.partial).toBe(true);
 
   cli.server.push(
     reply().toolCall('edit_file', {
@@ -86,7 +87,12 @@ it('refuses to resume a finished session without a message when nobody can be as
   const body = cli.server.chatRequests.at(-1)?.body as {
     messages: { role: string; content: string }[];
   };
-  expect(body.messages.map((message) => [message.role, message.content])).toEqual([
+  expect(
+    body.messages.map((message) => [
+      message.role,
+      message.role === 'user' ? userText(message.content) : message.content,
+    ]),
+  ).toEqual([
     ['system', expect.any(String)],
     ['user', 'check things'],
     ['assistant', 'All good.'],

@@ -26,6 +26,7 @@ it('Ctrl-C during a running command cancels cleanly: exit 130, events kept, sess
   };
   expect(shown.session.status).toBe('cancelled');
   expect(shown.events.map((event) => event.data.type)).toEqual([
+    'project-rules',
     'user-message',
     'model-call',
     'assistant-message',

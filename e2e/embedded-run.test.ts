@@ -30,8 +30,6 @@ describe('outpost run on an in-process GGUF', () => {
         fixtureModelPath(),
         '--tool-protocol',
         'constrained',
-        '--context-size',
-        '8192',
         '--approval',
         'read-only',
         '--max-steps',
@@ -70,8 +68,19 @@ describe('outpost run on an in-process GGUF', () => {
   });
 
   it('refuses a prompt that does not fit the real context window, before generating', async () => {
+    // The `full` profile's tool descriptions do not fit the fixture's 2,048-token window (the
+    // automatic choice for such a window is `tiny`, which does).
     const result = await runCli(
-      ['run', '--model', fixtureModelPath(), '--approval', 'read-only', 'fix the failing test'],
+      [
+        'run',
+        '--model',
+        fixtureModelPath(),
+        '--prompt-profile',
+        'full',
+        '--approval',
+        'read-only',
+        'fix the failing test',
+      ],
       { cwd: workspace.root, env: { OUTPOST_HOME: workspace.home } },
     );
     expect(result.code).toBe(1);

@@ -1,6 +1,6 @@
 import { reply } from '@outpost/test-kit';
 import { expect, it } from 'vitest';
-import { useCliFixture } from './support/fixture.js';
+import { useCliFixture, userText } from './support/fixture.js';
 
 const cli = useCliFixture();
 
@@ -30,7 +30,9 @@ it('runs a multi-turn session from typed lines, with /help and /exit', async () 
     messages: { role: string; content: string }[];
   };
   expect(
-    second.messages.filter((message) => message.role === 'user').map((message) => message.content),
+    second.messages
+      .filter((message) => message.role === 'user')
+      .map((message) => userText(message.content)),
   ).toEqual(['what is in calc.py?', 'now fix add']);
   const saved = /Session ([0-9a-f-]{36}) saved/.exec(result.stderr)?.[1];
   expect(saved).toBeDefined();

@@ -53,6 +53,7 @@ describe('outpost run', () => {
     const shown = await cli.run(['sessions', 'show', session.id.slice(0, 8), '--json']);
     const detail = JSON.parse(shown.stdout) as { events: { data: Record<string, unknown> }[] };
     expect(detail.events.map((event) => event.data.type)).toEqual([
+      'project-rules',
       'user-message',
       'model-call',
       'assistant-message',

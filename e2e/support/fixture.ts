@@ -76,3 +76,8 @@ export function useCliFixture(
     },
   };
 }
+
+/** A user turn's own text, without the volatile context Outpost appends to it. */
+export function userText(content: string): string {
+  return content.split('\n\n<context>\n')[0] ?? content;
+}

@@ -2,10 +2,20 @@ import {
   createAgent,
   createDefaultTools,
   createEventBus,
+  describeTurnContext,
+  loadProjectRules,
   loadSystemPrompt,
+  PROJECT_RULES_CAP,
   toolsForPolicy,
 } from '@outpost/core';
-import type { AgentEvent, ApprovalPolicy, ApprovalPrompt, RunResult, Store } from '@outpost/core';
+import type {
+  AgentEvent,
+  ApprovalPolicy,
+  ApprovalPrompt,
+  PromptProfile,
+  RunResult,
+  Store,
+} from '@outpost/core';
 import type { LanguageModel } from '@outpost/protocol';
 import { createJsonRenderer } from './render/json-renderer.js';
 import { createSpinner } from './render/spinner.js';
@@ -50,6 +60,7 @@ export function createAgentRunner(options: {
   model: LanguageModel;
   /** Require a tool call in the first step (set where constrained decoding can enforce it). */
   requireToolCallFirst: boolean;
+  promptProfile: PromptProfile;
   projectRoot: string;
   policy: ApprovalPolicy;
   approvalPrompt: ApprovalPrompt;
@@ -88,6 +99,9 @@ export function createAgentRunner(options: {
     systemPrompt: loadSystemPrompt(),
     maxSteps: maxStepsFrom(flags, settings),
     requireToolCallFirst: options.requireToolCallFirst,
+    promptProfile: options.promptProfile,
+    loadProjectRules: (root) => loadProjectRules(root, PROJECT_RULES_CAP[options.promptProfile]),
+    turnContext: () => describeTurnContext({ projectRoot: options.projectRoot }),
   });
   return { run: (input) => agent.run(input) };
 }

@@ -33,6 +33,7 @@ Environment:
   OUTPOST_BASE_URL, OUTPOST_MODEL, OUTPOST_API_KEY   model server, model name, bearer key
   OUTPOST_APPROVAL                                   default approval policy
   OUTPOST_TOOL_PROTOCOL                              native, constrained or text
+  OUTPOST_PROMPT_PROFILE                             tiny, compact or full
   OUTPOST_OFFLINE=1   refuse every connection to another machine (as --offline)
   OUTPOST_HOME        where Outpost keeps its store and config (default: XDG data dir)
   OUTPOST_CONFIG      config file (default: $XDG_CONFIG_HOME/outpost/config.json)
@@ -80,6 +81,12 @@ function addModelOptions(command: Command): Command {
         '--tool-protocol <protocol>',
         'how tool calls travel (default: best the model has)',
       ).choices(['native', 'constrained', 'text']),
+    )
+    .addOption(
+      new Option(
+        '--prompt-profile <profile>',
+        'prompt size (default: from the model’s context window and measured speed)',
+      ).choices(['tiny', 'compact', 'full']),
     )
     .option(
       '--context-size <tokens>',

@@ -2,7 +2,10 @@ import { homedir, totalmem } from 'node:os';
 import {
   ConfigError,
   assertReachable,
+  choosePromptProfile,
   chooseToolProtocol,
+  isPromptProfile,
+  PROMPT_PROFILES,
   createEmbeddedModel,
   createGuardedFetch,
   createOllamaModel,
@@ -21,8 +24,9 @@ import {
   OPENAI_COMPATIBLE_CAPABILITIES,
   TOOL_PROTOCOLS,
 } from '@outpost/core';
-import type { ModelCandidate, ToolProtocol } from '@outpost/core';
+import type { ModelCandidate, PromptProfile, ToolProtocol } from '@outpost/core';
 import type { LanguageModel } from '@outpost/protocol';
+import { modelSpeedsPath, readPromptSpeed } from './model-speeds.js';
 import { normalizeBaseUrl } from './runtime.js';
 import type { AgentFlags, Settings } from './runtime.js';
 
@@ -30,6 +34,8 @@ export interface ModelChoice {
   /** The adapter behind its tool protocol: what the agent loop talks to. */
   model: LanguageModel;
   protocol: ToolProtocol;
+  /** How much prompt the model gets, from its window and measured speed (or as configured). */
+  profile: PromptProfile;
   /** Where the model runs, in a few words: a server URL or `in-process`. */
   location: string;
   /** One line telling the user what was picked for them, when they did not name it exactly. */
@@ -49,12 +55,14 @@ export async function chooseModel(
   const candidate = await findCandidate(flags, settings, preferredModel);
   const adapter = await createAdapter(candidate.candidate, flags, settings);
   const protocol = toolProtocolFor(adapter, flags, settings);
+  const profile = await promptProfileFor(adapter, flags, settings);
   const where = candidate.candidate.kind === 'file' ? 'in-process' : candidate.candidate.baseUrl;
   const notes = [...candidate.notes];
   if (candidate.autoPicked) notes.push(`Tool calls: ${protocol}.`);
   return {
     model: withToolProtocol(adapter, protocol),
     protocol,
+    profile,
     location: where,
     note: notes.length > 0 ? notes.join(' ') : undefined,
   };
@@ -270,6 +278,30 @@ function toolProtocolFor(
     );
   }
   return value;
+}
+
+async function promptProfileFor(
+  model: LanguageModel,
+  flags: AgentFlags,
+  settings: Settings,
+): Promise<PromptProfile> {
+  const value =
+    flags.promptProfile ??
+    nonEmpty(settings.env.OUTPOST_PROMPT_PROFILE) ??
+    settings.config.promptProfile;
+  if (value !== undefined) {
+    if (!isPromptProfile(value)) {
+      throw new ConfigError(
+        `Unknown prompt profile "${value}". Use one of: ${PROMPT_PROFILES.join(', ')}.`,
+      );
+    }
+    return value;
+  }
+  const speeds = modelSpeedsPath(resolveDataDirectory(settings.env, homedir()));
+  return choosePromptProfile({
+    contextWindow: await model.contextWindow(),
+    promptTokensPerSecond: readPromptSpeed(speeds, model.provider, model.modelId),
+  });
 }
 
 function contextSizeFrom(flags: AgentFlags, settings: Settings): number | undefined {

@@ -30,6 +30,7 @@ export interface AgentFlags {
   approval?: string;
   maxSteps?: string;
   toolProtocol?: string;
+  promptProfile?: string;
   contextSize?: string;
   offline?: boolean;
   json?: boolean;

@@ -112,6 +112,17 @@ export {
 } from './network/network-policy.js';
 export { installOfflineSocketGuard } from './network/offline-socket-guard.js';
 export { loadSystemPrompt } from './prompt/system-prompt.js';
+export {
+  choosePromptProfile,
+  isPromptProfile,
+  PROJECT_RULES_CAP,
+  PROMPT_PROFILES,
+  toolSpecForProfile,
+} from './prompt/prompt-profile.js';
+export type { PromptProfile } from './prompt/prompt-profile.js';
+export { loadProjectRules, PROJECT_RULE_FILES } from './prompt/project-rules.js';
+export type { ProjectRules } from './prompt/project-rules.js';
+export { describeTurnContext } from './agent/turn-context.js';
 export { AmbiguousIdError } from './store/ambiguous-id-error.js';
 export { ClockSkewError } from './store/clock-skew-error.js';
 export {

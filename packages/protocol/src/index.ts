@@ -25,6 +25,7 @@ export {
   ErrorEvent,
   FileChangeEvent,
   ModelCallEvent,
+  ProjectRulesEvent,
   SessionEventData,
   ToolCallEvent,
   ToolResultEvent,

@@ -3,8 +3,26 @@ import { ToolCall } from './model-message.js';
 
 const step = z.number().int().nonnegative();
 
-export const UserMessageEvent = z.object({ type: z.literal('user-message'), text: z.string() });
+export const UserMessageEvent = z.object({
+  type: z.literal('user-message'),
+  text: z.string(),
+  /** Volatile context sent after the text (time, git status), recorded so replays are identical. */
+  context: z.string().optional(),
+});
 export type UserMessageEvent = z.infer<typeof UserMessageEvent>;
+
+/**
+ * The project's rules files (AGENTS.md and similar) as loaded once for the session, in the stable
+ * prompt prefix; later turns and resumes reuse this text, so the prefix never changes mid-session.
+ */
+export const ProjectRulesEvent = z.object({
+  type: z.literal('project-rules'),
+  text: z.string(),
+  files: z.array(
+    z.object({ path: z.string(), bytes: z.number().int().nonnegative(), truncated: z.boolean() }),
+  ),
+});
+export type ProjectRulesEvent = z.infer<typeof ProjectRulesEvent>;
 
 /** What the model said in one step. `partial` marks text cut off by a failed stream. */
 export const AssistantMessageEvent = z.object({
@@ -35,6 +53,8 @@ export const ToolResultEvent = z.object({
   /** Exactly what the model was shown. */
   output: z.string(),
   errorKind: z.string().optional(),
+  /** How long the tool took, approval wait included. */
+  durationMs: z.number().nonnegative().optional(),
 });
 export type ToolResultEvent = z.infer<typeof ToolResultEvent>;
 
@@ -109,6 +129,7 @@ export type ErrorEvent = z.infer<typeof ErrorEvent>;
 /** The payload of one immutable session event (a member of the session's grow-only set). */
 export const SessionEventData = z.discriminatedUnion('type', [
   UserMessageEvent,
+  ProjectRulesEvent,
   AssistantMessageEvent,
   ToolCallEvent,
   ToolResultEvent,

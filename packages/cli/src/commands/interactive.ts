@@ -48,6 +48,7 @@ export async function startInteractive(
       store,
       model: choice.model,
       requireToolCallFirst: choice.protocol === 'constrained',
+      promptProfile: choice.profile,
       projectRoot,
       policy,
       approvalPrompt: createTerminalApprovalPrompt({

@@ -16,6 +16,7 @@ import {
 import type { ModelCandidate } from '@outpost/core';
 import { terminalView, processTerminal } from '../agent-session.js';
 import { chooseModel } from '../model-choice.js';
+import { modelSpeedsPath, recordModelSpeed } from '../model-speeds.js';
 import { createProgressBar } from '../render/progress-bar.js';
 import { loadSettings } from '../runtime.js';
 import type { AgentFlags } from '../runtime.js';
@@ -151,9 +152,22 @@ export async function testModelCommand(
       return result.error.kind === 'cancelled' ? 130 : 1;
     }
     const { speed } = result;
+    if (speed.promptTokensPerSecond !== undefined) {
+      recordModelSpeed(
+        modelSpeedsPath(resolveDataDirectory(terminal.env, homedir())),
+        model.provider,
+        model.modelId,
+        {
+          promptTokensPerSecond: speed.promptTokensPerSecond,
+          ...(speed.generationTokensPerSecond === undefined
+            ? {}
+            : { generationTokensPerSecond: speed.generationTokensPerSecond }),
+        },
+      );
+    }
     const contextWindow = await model.contextWindow();
     const lines = [
-      `Context:     ${contextWindow === undefined ? 'unknown' : `${contextWindow.toLocaleString('en-US')} tokens`} · tool calls: ${choice.protocol}`,
+      `Context:     ${contextWindow === undefined ? 'unknown' : `${contextWindow.toLocaleString('en-US')} tokens`} · tool calls: ${choice.protocol} · prompt profile: ${choice.profile}`,
       `Prompt:      ${speed.evaluatedPromptTokens} tokens in ${seconds(speed.timeToFirstTokenMs)} → ${perSecond(speed.promptTokensPerSecond)}`,
       `Generation:  ${speed.generatedTokens} tokens in ${seconds(speed.generationMs)} → ${perSecond(speed.generationTokensPerSecond)}`,
       `Sample:      ${JSON.stringify(speed.sample)}`,

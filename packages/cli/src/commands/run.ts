@@ -95,6 +95,7 @@ export async function runInSession(options: {
     store: options.store,
     model: options.choice.model,
     requireToolCallFirst: options.choice.protocol === 'constrained',
+    promptProfile: options.choice.profile,
     projectRoot: options.projectRoot,
     policy,
     approvalPrompt,

@@ -142,6 +142,11 @@ function formatEvent(event: SessionEvent, style: Style): string[] {
         ),
       ];
     }
+    case 'project-rules':
+      if (data.files.length === 0) return [];
+      return [
+        `${at}  ${label('rules')} ${data.files.map((file) => `${file.path}${file.truncated ? ' (cut)' : ''}`).join(', ')}`,
+      ];
     case 'context-compacted':
       return [
         `${at}  ${label('compacted')} ${style.yellow(`${data.tokensBefore} → ${data.tokensAfter} tokens`)} to fit a ${data.contextWindow}-token window (${data.elidedToolCallIds.length} old tool output${data.elidedToolCallIds.length === 1 ? '' : 's'} elided)`,

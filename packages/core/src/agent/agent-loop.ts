@@ -9,6 +9,9 @@ import type {
 } from '@outpost/protocol';
 import type { ApprovalPolicy } from '../config/outpost-config.js';
 import type { EventBus } from '../events/event-bus.js';
+import { toolSpecForProfile } from '../prompt/prompt-profile.js';
+import type { PromptProfile } from '../prompt/prompt-profile.js';
+import type { ProjectRules } from '../prompt/project-rules.js';
 import { toToolSpec } from '../tool/tool.js';
 import type { AnyTool, ToolResult } from '../tool/tool.js';
 import type { AgentEvent, RunTotals } from './agent-event.js';
@@ -19,7 +22,12 @@ import {
   outputReserve,
   planCompaction,
 } from './context-budget.js';
-import { conversationFromEvents, nextStep } from './conversation.js';
+import {
+  conversationFromEvents,
+  nextStep,
+  projectRulesOf,
+  userTurnContent,
+} from './conversation.js';
 import { streamModelTurn } from './model-turn.js';
 import type { ModelTurn } from './model-turn.js';
 import { prepareToolCall, runToolCall, toolResultText } from './tool-call-execution.js';
@@ -49,6 +57,15 @@ export interface AgentOptions {
    * sets this where the tool protocol can enforce it (constrained decoding).
    */
   requireToolCallFirst?: boolean;
+  /** How much wording tools get (default `full`); fixed for the agent, so the prefix is stable. */
+  promptProfile?: PromptProfile;
+  /**
+   * Loads the project's rules (AGENTS.md and similar) the first time a session runs; the text is
+   * recorded and reused for the rest of the session.
+   */
+  loadProjectRules?: (projectRoot: string) => ProjectRules;
+  /** The volatile context appended to each new user message (time, git status). */
+  turnContext?: () => Promise<string | undefined>;
   monotonicNow?: () => number;
 }
 
@@ -83,7 +100,8 @@ export function createAgent(options: AgentOptions): Agent {
   const { model, sessions, events, approval, projectRoot, systemPrompt, maxSteps } = options;
   const monotonicNow = options.monotonicNow ?? (() => performance.now());
   const toolsByName = new Map(options.tools.map((tool) => [tool.name, tool]));
-  const toolSpecs = options.tools.map((tool) => toToolSpec(tool));
+  const profile = options.promptProfile ?? 'full';
+  const toolSpecs = options.tools.map((tool) => toolSpecForProfile(toToolSpec(tool), profile));
 
   /**
    * Something unexpected (a full disk, a bug) must not leave the session looking `running`
@@ -107,9 +125,19 @@ export function createAgent(options: AgentOptions): Agent {
   async function runSteps(input: RunInput): Promise<RunResult> {
     const { sessionId } = input;
     const signal = input.signal ?? new AbortController().signal;
-    const history = sessions.events(sessionId);
+    let history = sessions.events(sessionId);
+    const resumed = history.length > 0;
+    let rules = projectRulesOf(history);
+    if (rules === undefined && options.loadProjectRules) {
+      const loaded = options.loadProjectRules(projectRoot);
+      sessions.appendEvent(sessionId, { type: 'project-rules', ...loaded });
+      history = sessions.events(sessionId);
+      rules = loaded.text;
+    }
+    const system =
+      rules === undefined || rules === '' ? systemPrompt : `${systemPrompt}\n\n${rules}`;
     const messages: ModelMessage[] = [
-      { role: 'system', content: systemPrompt },
+      { role: 'system', content: system },
       ...conversationFromEvents(history),
     ];
     let step = nextStep(history);
@@ -141,11 +169,16 @@ export function createAgent(options: AgentOptions): Agent {
       sessionId,
       provider: model.provider,
       model: model.modelId,
-      resumed: history.length > 0,
+      resumed,
     });
     if (input.userMessage !== undefined) {
-      record({ type: 'user-message', text: input.userMessage });
-      messages.push({ role: 'user', content: input.userMessage });
+      const context = await options.turnContext?.();
+      record({
+        type: 'user-message',
+        text: input.userMessage,
+        ...(context === undefined ? {} : { context }),
+      });
+      messages.push({ role: 'user', content: userTurnContent(input.userMessage, context) });
     }
     const last = messages.at(-1);
     if (last?.role === 'assistant' && last.toolCalls.length === 0) {
@@ -272,6 +305,7 @@ export function createAgent(options: AgentOptions): Agent {
         toolName: call.name,
         description: prepared.description,
       });
+      const toolStarted = monotonicNow();
       const result = await runToolCall({
         prepared,
         policy: approval.policy,
@@ -289,6 +323,7 @@ export function createAgent(options: AgentOptions): Agent {
         ok: result.ok,
         output: toolResultText(result),
         ...(result.ok ? {} : { errorKind: result.error.kind }),
+        durationMs: Math.round((monotonicNow() - toolStarted) * 10) / 10,
       });
       events.emit({
         type: 'tool.call-finished',

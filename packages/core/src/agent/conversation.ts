@@ -37,7 +37,7 @@ export function conversationFromEvents(events: readonly SessionEvent[]): ModelMe
     switch (data.type) {
       case 'user-message':
         closeOpenAssistant();
-        messages.push({ role: 'user', content: data.text });
+        messages.push({ role: 'user', content: userTurnContent(data.text, data.context) });
         break;
       case 'assistant-message': {
         if (data.partial) break;
@@ -81,6 +81,19 @@ export function conversationFromEvents(events: readonly SessionEvent[]): ModelMe
   closeOpenAssistant();
   elideToolOutputs(messages, elided);
   return messages;
+}
+
+/** A user turn as the model sees it: the message, then its volatile context at the tail. */
+export function userTurnContent(text: string, context: string | undefined): string {
+  return context === undefined || context === ''
+    ? text
+    : `${text}\n\n<context>\n${context}\n</context>`;
+}
+
+/** The project rules a session loaded, if it has loaded them. */
+export function projectRulesOf(events: readonly SessionEvent[]): string | undefined {
+  for (const { data } of events) if (data.type === 'project-rules') return data.text;
+  return undefined;
 }
 
 /** The next step number of a session: one past the highest step any event recorded. */

@@ -35,6 +35,8 @@ export const OutpostConfig = z
       })
       .strict()
       .optional(),
+    /** Prompt size: tiny, compact or full (default: chosen from the model's window and speed). */
+    promptProfile: z.enum(['tiny', 'compact', 'full']).optional(),
     /** Default approval policy for interactive use and `run`. */
     approval: ApprovalPolicy.optional(),
     /** Most model calls one run may make before it stops. */

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeLanguageModel, reply } from '@outpost/test-kit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEventBus } from '../events/event-bus.js';
+import { loadProjectRules } from '../prompt/project-rules.js';
+import { openStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { createDefaultTools } from '../tool/default-tools.js';
+import type { AgentEvent } from './agent-event.js';
+import { createAgent } from './agent-loop.js';
+import { createNonInteractiveApprovalPrompt } from './approval-policy.js';
+
+let projectRoot: string;
+let dataDirectory: string;
+let store: Store;
+
+beforeEach(() => {
+  projectRoot = realpathSync(mkdtempSync(join(tmpdir(), 'outpost-prefix-project-')));
+  dataDirectory = mkdtempSync(join(tmpdir(), 'outpost-prefix-store-'));
+  writeFileSync(join(projectRoot, 'AGENTS.md'), 'Always run the tests.\n');
+  writeFileSync(join(projectRoot, 'a.txt'), 'alpha\n');
+  store = openStore({ path: join(dataDirectory, 'o.db'), keyHex: randomBytes(32).toString('hex') });
+});
+
+afterEach(() => {
+  store.close();
+  rmSync(projectRoot, { recursive: true, force: true });
+  rmSync(dataDirectory, { recursive: true, force: true });
+});
+
+describe('the stable prompt prefix', () => {
+  it('loads project rules once per session and appends volatile context at the tail of the user turn', async () => {
+    const model = new FakeLanguageModel().push(
+      reply().toolCall('read_file', { path: 'a.txt' }),
+      reply().text('Read it.'),
+      reply().text('Still here.'),
+    );
+    let turn = 0;
+    const agent = createAgent({
+      model,
+      tools: createDefaultTools(),
+      sessions: store.sessions,
+      events: createEventBus<AgentEvent>(),
+      approval: { policy: 'full-auto', prompt: createNonInteractiveApprovalPrompt('full-auto') },
+      projectRoot,
+      systemPrompt: 'You are a test agent.',
+      maxSteps: 10,
+      promptProfile: 'compact',
+      loadProjectRules: (root) => loadProjectRules(root, 4000),
+      turnContext: () => Promise.resolve(`Time: turn ${++turn}`),
+    });
+    const session = store.sessions.create({
+      title: 't',
+      projectRoot,
+      provider: model.provider,
+      model: model.modelId,
+    });
+    await agent.run({ sessionId: session.id, userMessage: 'Read a.txt.' });
+    // The rules file changes between turns; the session keeps what it loaded.
+    writeFileSync(join(projectRoot, 'AGENTS.md'), 'Different rules now.\n');
+    await agent.run({ sessionId: session.id, userMessage: 'And now?' });
+
+    const [first, second, third] = model.calls;
+    expect(first?.messages[0]?.content).toContain('### AGENTS.md\nAlways run the tests.');
+    expect(third?.messages[0]?.content).toBe(first?.messages[0]?.content);
+    expect(first?.messages[1]?.content).toBe('Read a.txt.\n\n<context>\nTime: turn 1\n</context>');
+    expect(third?.messages.at(-1)?.content).toBe('And now?\n\n<context>\nTime: turn 2\n</context>');
+    // Each request starts with the whole previous one, byte for byte.
+    for (const [previous, next] of [
+      [first, second],
+      [second, third],
+    ] as const) {
+      const before = JSON.stringify(previous?.messages).slice(0, -1);
+      expect(JSON.stringify(next?.messages).startsWith(before)).toBe(true);
+      expect(next?.tools).toEqual(previous?.tools);
+    }
+    const types = store.sessions.events(session.id).map((event) => event.data.type);
+    expect(types.filter((type) => type === 'project-rules')).toHaveLength(1);
+    expect(types[0]).toBe('project-rules');
+    // The compact profile sends tools without their examples.
+    expect(first?.tools.find((tool) => tool.name === 'read_file')?.description).not.toContain(
+      'Example',
+    );
+  });
+});
