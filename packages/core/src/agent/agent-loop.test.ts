@@ -306,9 +306,10 @@ describe('agent loop', () => {
       model,
       tools: [],
       sessions: {
-        appendEvent: (id, data) => {
-          if (data.type === 'assistant-message') throw new Error('disk full');
-          return store.sessions.appendEvent(id, data);
+        appendEvent: (id, data) => store.sessions.appendEvent(id, data),
+        appendEvents: (id, data) => {
+          if (data.some((item) => item.type === 'assistant-message')) throw new Error('disk full');
+          return store.sessions.appendEvents(id, data);
         },
         update: (id, fields) => store.sessions.update(id, fields),
         events: (id) => store.sessions.events(id),

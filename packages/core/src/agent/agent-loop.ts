@@ -35,6 +35,8 @@ import { prepareToolCall, runToolCall, toolResultText } from './tool-call-execut
 /** The slice of the session store the loop needs. */
 export interface SessionRecorder {
   appendEvent(sessionId: string, data: SessionEventData): SessionEvent;
+  /** Several events in one transaction (one disk sync per step instead of one per event). */
+  appendEvents(sessionId: string, data: readonly SessionEventData[]): SessionEvent[];
   update(sessionId: string, fields: Partial<SessionFields>): unknown;
   events(sessionId: string): SessionEvent[];
 }
@@ -144,9 +146,10 @@ export function createAgent(options: AgentOptions): Agent {
     const totals: RunTotals = { steps: 0, inputTokens: 0, outputTokens: 0 };
     let finalText = '';
 
-    const record = (data: SessionEventData): void => {
-      const event = sessions.appendEvent(sessionId, data);
-      events.emit({ type: 'session.event-recorded', event });
+    const record = (...data: SessionEventData[]): void => {
+      for (const event of sessions.appendEvents(sessionId, data)) {
+        events.emit({ type: 'session.event-recorded', event });
+      }
     };
     const finish = (outcome: RunOutcome, error?: { kind: string; message: string }): RunResult => {
       sessions.update(sessionId, { status: outcome });
@@ -220,26 +223,28 @@ export function createAgent(options: AgentOptions): Agent {
       totals.steps += 1;
       totals.inputTokens += turn.usage?.inputTokens ?? 0;
       totals.outputTokens += turn.usage?.outputTokens ?? 0;
-      record(modelCallEvent(model, step, turn));
-
       if (turn.error) {
-        if (turn.text !== '' || turn.reasoning !== '') {
-          record(assistantEvent(step, turn, true));
-        }
+        const partial = turn.text !== '' || turn.reasoning !== '';
+        record(
+          modelCallEvent(model, step, turn),
+          ...(partial ? [assistantEvent(step, turn, true)] : []),
+        );
         if (turn.error.kind === 'cancelled') return stop('cancelled', 'Cancelled by the user.');
         return stop(turn.error.kind === 'context' ? 'context' : 'model', turn.error.message);
       }
 
-      record(assistantEvent(step, turn, false));
-      for (const call of turn.toolCalls) {
-        record({
+      // What one model call produced is stored in one transaction.
+      record(
+        modelCallEvent(model, step, turn),
+        assistantEvent(step, turn, false),
+        ...turn.toolCalls.map((call): SessionEventData => ({
           type: 'tool-call',
           step,
           toolCallId: call.id,
           toolName: call.name,
           arguments: call.arguments,
-        });
-      }
+        })),
+      );
       messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
       if (turn.toolCalls.length === 0) {
         finalText = turn.text;
@@ -312,10 +317,7 @@ export function createAgent(options: AgentOptions): Agent {
         approve: approval.prompt,
         context: { projectRoot, signal: callSignal, toolCallId: call.id },
       });
-      for (const effect of result.effects ?? []) {
-        record({ ...effect, toolCallId: call.id });
-      }
-      record({
+      record(...(result.effects ?? []).map((effect) => ({ ...effect, toolCallId: call.id })), {
         type: 'tool-result',
         step: callStep,
         toolCallId: call.id,

@@ -171,6 +171,27 @@ describe('session store', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it('appends several events in one transaction, or none of them', () => {
+    const session = store.sessions.create(fields);
+    const stored = store.sessions.appendEvents(session.id, [
+      { type: 'user-message', text: 'one' },
+      { type: 'user-message', text: 'two' },
+    ]);
+    expect(stored.map((event) => event.data)).toEqual([
+      { type: 'user-message', text: 'one' },
+      { type: 'user-message', text: 'two' },
+    ]);
+    const before = snapshot();
+    expect(() =>
+      store.sessions.appendEvents(session.id, [
+        { type: 'user-message', text: 'three' },
+        { type: 'user-message' } as unknown as SessionEventData,
+      ]),
+    ).toThrow(/^invalid session event: /);
+    expect(snapshot()).toEqual(before);
+    expect(store.sessions.events(session.id).map((event) => event.data)).toHaveLength(2);
+  });
+
   it('lists sessions most recently updated first, with a summary', () => {
     const first = store.sessions.create({ ...fields, title: 'first' });
     clock.advance(1_000);

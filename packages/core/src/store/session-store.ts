@@ -38,6 +38,11 @@ export interface SessionStore {
   update(id: string, fields: Partial<SessionFields>): Session;
   /** Validates `data` (nothing is written if it is invalid) and bumps the session's `updatedAt`. */
   appendEvent(sessionId: string, data: SessionEventData): SessionEvent;
+  /**
+   * Several events in one transaction (one disk sync): what one step of the agent produced. All
+   * are validated first; if any is invalid, nothing is written.
+   */
+  appendEvents(sessionId: string, data: readonly SessionEventData[]): SessionEvent[];
   get(id: string): Session | undefined;
   /** A full id, or a unique prefix of at least 4 characters. */
   resolveId(idOrPrefix: string): string;
@@ -119,6 +124,44 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     appendOps(db, clock, drafts);
   };
 
+  const appendEvents = (sessionId: string, data: readonly SessionEventData[]): SessionEvent[] => {
+    const parsed = data.map((item) => parse(SessionEventData, item, 'invalid session event'));
+    if (parsed.length === 0) return [];
+    return writeTransaction(db, () => {
+      requireSession(sessionId);
+      const time = now();
+      const ids = parsed.map(() => {
+        const id = generateId();
+        if (cachedStatement<[string]>(db, 'SELECT 1 FROM session_events WHERE id = ?').get(id)) {
+          throw new StoreError(`the id generator returned '${id}', which is already an event`);
+        }
+        return id;
+      });
+      appendOps(db, clock, [
+        ...parsed.map((event, index) => {
+          const value: SessionEventOpValue = { sessionId, time, data: event };
+          const record = ids[index] ?? '';
+          return {
+            space,
+            kind: 'session-event' as const,
+            record,
+            field: SESSION_EVENT_FIELD,
+            value,
+          };
+        }),
+        { space, kind: 'session', record: sessionId, field: 'updatedAt', value: time },
+      ]);
+      return ids.map((id) => {
+        const row = cachedStatement<[string], SessionEventRow>(
+          db,
+          `SELECT ${eventColumns} FROM session_events WHERE id = ?`,
+        ).get(id);
+        if (row === undefined) throw new StoreError(`event '${id}' was not materialised`);
+        return eventFromRow(row);
+      });
+    });
+  };
+
   return {
     create(fields) {
       const input = parse(NewSessionFieldsSchema, fields, 'invalid session fields');
@@ -143,27 +186,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     },
 
     appendEvent(sessionId, data) {
-      const parsed = parse(SessionEventData, data, 'invalid session event');
-      return writeTransaction(db, () => {
-        requireSession(sessionId);
-        const id = generateId();
-        if (cachedStatement<[string]>(db, 'SELECT 1 FROM session_events WHERE id = ?').get(id)) {
-          throw new StoreError(`the id generator returned '${id}', which is already an event`);
-        }
-        const time = now();
-        const value: SessionEventOpValue = { sessionId, time, data: parsed };
-        appendOps(db, clock, [
-          { space, kind: 'session-event', record: id, field: SESSION_EVENT_FIELD, value },
-          { space, kind: 'session', record: sessionId, field: 'updatedAt', value: time },
-        ]);
-        const row = cachedStatement<[string], SessionEventRow>(
-          db,
-          `SELECT ${eventColumns} FROM session_events WHERE id = ?`,
-        ).get(id);
-        if (row === undefined) throw new StoreError(`event '${id}' was not materialised`);
-        return eventFromRow(row);
-      });
+      const [event] = appendEvents(sessionId, [data]);
+      if (event === undefined) throw new StoreError('no event was appended');
+      return event;
     },
+
+    appendEvents,
 
     get,
 
