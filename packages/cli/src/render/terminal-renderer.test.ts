@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createStyle } from './style.js';
-import { createTerminalRenderer } from './terminal-renderer.js';
+import { createTerminalRenderer, resumeNote } from './terminal-renderer.js';
 
 function capture() {
   const stream = new PassThrough();
@@ -76,5 +76,17 @@ describe('createTerminalRenderer', () => {
       totals: { steps: 3, inputTokens: 0, outputTokens: 0 },
     });
     expect(stderr.text()).toContain('✗ stopped at the step limit: Stopped after 3 model calls.');
+  });
+});
+
+describe('resumeNote', () => {
+  it('says whether a resumed run re-read the session or reused the model state', () => {
+    expect(resumeNote(1221, 1221)).toBe(
+      'Resumed by re-reading the session once (1,221 of 1,221 prompt tokens): the model state is not kept between runs; the next steps reuse it.',
+    );
+    expect(resumeNote(1221, 212)).toBe(
+      "Resumed from the model's cached state (212 of 1,221 prompt tokens evaluated).",
+    );
+    expect(resumeNote(1221, undefined)).toBeUndefined();
   });
 });

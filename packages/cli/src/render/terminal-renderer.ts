@@ -20,6 +20,8 @@ export function createTerminalRenderer(
 ): (event: AgentEvent) => void {
   const { stdout, stderr, style, spinner, showSummary } = options;
   let textOpen = false;
+  /** Set by a resumed run until its first model call is reported. */
+  let resumedRun = false;
 
   const endText = () => {
     if (textOpen) stdout.write('\n');
@@ -28,6 +30,21 @@ export function createTerminalRenderer(
 
   return (event) => {
     switch (event.type) {
+      case 'run.started':
+        resumedRun = event.resumed;
+        break;
+      case 'session.event-recorded': {
+        const { data } = event.event;
+        if (!resumedRun || data.type !== 'model-call') break;
+        resumedRun = false;
+        const note = resumeNote(data.inputTokens, data.evaluatedInputTokens);
+        if (note !== undefined) {
+          spinner.stop();
+          endText();
+          stderr.write(`${style.dim(note)}\n`);
+        }
+        break;
+      }
       case 'step.started':
         spinner.start('waiting for the model');
         break;
@@ -91,4 +108,19 @@ function outcomeLabel(outcome: string): string {
 function firstLine(text: string, width: number): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+/**
+ * What resuming cost a runtime that reports evaluated tokens (the in-process model): it either
+ * reused the model state it still held, or re-read the whole session once.
+ */
+export function resumeNote(
+  inputTokens: number | null,
+  evaluated: number | undefined,
+): string | undefined {
+  if (inputTokens === null || evaluated === undefined || inputTokens === 0) return undefined;
+  const counts = `${evaluated.toLocaleString('en-US')} of ${inputTokens.toLocaleString('en-US')} prompt tokens`;
+  return evaluated >= inputTokens * 0.9
+    ? `Resumed by re-reading the session once (${counts}): the model state is not kept between runs; the next steps reuse it.`
+    : `Resumed from the model's cached state (${counts} evaluated).`;
 }

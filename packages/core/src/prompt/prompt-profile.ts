@@ -59,7 +59,7 @@ export function toolSpecForProfile(spec: ToolSpec, profile: PromptProfile): Tool
 function tinyDescription(description: string, schema: JsonSchema): string {
   const firstParagraph = description.split('\n\n')[0] ?? description;
   const firstSentence = /^.*?[.!?](\s|$)/s.exec(firstParagraph)?.[0]?.trim() ?? firstParagraph;
-  const properties = Object.keys((schema.properties ?? {}));
+  const properties = Object.keys(schema.properties ?? {});
   if (properties.length === 0) return firstSentence;
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const names = properties.map((name) => (required.has(name) ? name : `${name}?`));
