@@ -89,6 +89,41 @@ describe('outpost run on an in-process GGUF', () => {
     );
   });
 
+  it('evaluates only new tokens on the next step, and says how a resumed session was restored', async () => {
+    const env = { OUTPOST_HOME: workspace.home };
+    const common = [
+      '--model',
+      fixtureModelPath(),
+      '--context-size',
+      '4096',
+      '--approval',
+      'read-only',
+    ];
+    const first = await runCli(['run', ...common, '--max-steps', '2', '--json', 'fix the test'], {
+      cwd: workspace.root,
+      env,
+    });
+    const lines = first.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as JsonEvent);
+    const calls = lines.flatMap((event) =>
+      event.event?.data.type === 'model-call' ? [event.event.data] : [],
+    );
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.evaluatedInputTokens).toBe(calls[0]?.inputTokens);
+    expect(calls[1]?.evaluatedInputTokens).toBeLessThan((calls[1]?.inputTokens as number) / 2);
+
+    const sessionId = lines[0]?.sessionId as string;
+    const resumed = await runCli(
+      ['sessions', 'resume', sessionId, ...common, '--max-steps', '1', 'and now?'],
+      { cwd: workspace.root, env },
+    );
+    expect(resumed.stderr).toMatch(
+      /Resumed by re-reading the session once \([\d,]+ of [\d,]+ prompt tokens\): the model state is not kept between runs/,
+    );
+  });
+
   it('refuses a tool protocol the model cannot carry', async () => {
     const result = await runCli(
       ['run', '--model', fixtureModelPath(), '--tool-protocol', 'native', 'fix it'],
