@@ -6,6 +6,10 @@ const source = (name: string) =>
 
 // Unit and contract tests run against the TypeScript sources; the e2e project runs the built CLI.
 const alias = {
+  // Before '@outpost/core', which would otherwise match it as a prefix.
+  '@outpost/core/code-index': fileURLToPath(
+    new URL('./packages/core/src/code-index/index.ts', import.meta.url),
+  ),
   '@outpost/protocol': source('protocol'),
   '@outpost/core': source('core'),
   '@outpost/hub': source('hub'),

@@ -111,7 +111,7 @@ export function createProgram(): Command {
     .action(async (words: string[], flags: AgentFlags) => {
       if (words.length > 0) {
         process.stderr.write(
-          `outpost: unknown command "${words[0]}". Commands: run, sessions, models (see outpost --help).\n` +
+          `outpost: unknown command "${words[0]}". Commands: run, sessions, models, index (see outpost --help).\n` +
             `To give Outpost a task: outpost run "${words.join(' ')}"\n`,
         );
         process.exitCode = 2;
@@ -166,7 +166,43 @@ export function createProgram(): Command {
     });
 
   addModelsCommands(program);
+  addIndexCommands(program);
   return program;
+}
+
+function addIndexCommands(program: Command): void {
+  const index = program
+    .command('index')
+    .description('the code index of a project: build, status, search');
+  index
+    .command('build')
+    .description('index the project (only files changed since the last build are read again)')
+    .option('-C, --cwd <dir>', 'the project directory (default: the current one)')
+    .option('--json', 'the result as one JSON object')
+    .action(async (flags: { cwd?: string; json?: boolean }) => {
+      const { buildIndexCommand } = await import('./commands/index.js');
+      await execute(() => buildIndexCommand(flags), flags);
+    });
+  index
+    .command('status')
+    .description('size of the index, when it was built, and whether files changed since')
+    .option('-C, --cwd <dir>', 'the project directory (default: the current one)')
+    .option('--json', 'one JSON object')
+    .action(async (flags: { cwd?: string; json?: boolean }) => {
+      const { indexStatusCommand } = await import('./commands/index.js');
+      await execute(() => indexStatusCommand(flags), flags);
+    });
+  index
+    .command('search')
+    .description('ranked places in the project for words, identifiers, paths or a stack trace')
+    .argument('<query...>', 'what to look for')
+    .option('-C, --cwd <dir>', 'the project directory (default: the current one)')
+    .option('--limit <n>', 'how many results (default 10)')
+    .option('--json', 'one JSON object per result')
+    .action(async (words: string[], flags: { cwd?: string; json?: boolean; limit?: string }) => {
+      const { searchIndexCommand } = await import('./commands/index.js');
+      await execute(() => searchIndexCommand(words.join(' '), flags), flags);
+    });
 }
 
 function addModelsCommands(program: Command): void {

@@ -1,0 +1,125 @@
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
+import { readTextFile } from '../../project/file-kind.js';
+import type { ReadTextFile } from './file-analysis.js';
+import { type BuildOptions, type IndexBuildResult, buildIndex, countIndex } from './index-build.js';
+import { openIndexDatabase, readMeta } from './index-database.js';
+import {
+  type ReferenceLocation,
+  type SearchHit,
+  type SymbolLocation,
+  findSymbolIn,
+  referencesIn,
+  searchIndex,
+} from './index-queries.js';
+import { isIndexStale, isIndexStaleByKnownFiles } from './index-staleness.js';
+import type { SymbolExtractor } from './symbol-types.js';
+
+export type { BuildOptions, IndexBuildResult, IndexProgress, SkippedFile } from './index-build.js';
+export type { ReferenceLocation, SearchHit, SymbolLocation } from './index-queries.js';
+export type { SymbolExtractor } from './symbol-types.js';
+
+/** Files larger than this are skipped as `too-large` unless the caller says otherwise. */
+const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/** How to open a project's code index. */
+export interface CodeIndexOptions {
+  projectRoot: string;
+  /** The SQLite file (see {@link codeIndexPath}); created if missing. */
+  indexPath: string;
+  extractor: SymbolExtractor;
+  /** Default 1 MB. */
+  maxFileBytes?: number;
+  /** Reads a file as text; defaults to `readTextFile` (tests inject failures). */
+  readFile?: ReadTextFile;
+  /** Milliseconds since the epoch; defaults to `Date.now`. */
+  clock?: () => number;
+}
+
+/** What the index holds. */
+export interface CodeIndexStatus {
+  files: number;
+  symbols: number;
+  chunks: number;
+  /** When the last complete build finished; undefined before the first one. */
+  builtAt: number | undefined;
+  /** Only computed when asked with `checkStale` (stat of the indexed files; no listing). */
+  stale: boolean | undefined;
+}
+
+/**
+ * A project's code index: files chunked by symbol, full-text searchable with BM25, plus
+ * definitions and references by name. Derived data in its own SQLite file, never synced.
+ */
+export interface CodeIndex {
+  /** Incremental: only new or changed files are read and parsed; gone files are removed. */
+  build(options?: BuildOptions): Promise<IndexBuildResult>;
+  status(options?: { checkStale?: boolean }): CodeIndexStatus;
+  /** Whether any file was added, removed or changed since the last complete build. */
+  isStale(): Promise<boolean>;
+  /** BM25 over paths, symbol names and chunk text; any text is a valid query. */
+  search(query: string, options?: { limit?: number }): SearchHit[];
+  findSymbol(name: string): SymbolLocation[];
+  references(name: string): ReferenceLocation[];
+  close(): void;
+}
+
+/**
+ * Opens (creating, or rebuilding after a schema change) the index of one project. Builds on one
+ * `CodeIndex` run one at a time: a second `build()` waits for the first.
+ */
+export function openCodeIndex(options: CodeIndexOptions): CodeIndex {
+  const projectRoot = resolveRoot(options.projectRoot);
+  const db = openIndexDatabase(options.indexPath);
+  const { extractor } = options;
+  const readFile = options.readFile ?? readTextFile;
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const context = {
+    db,
+    projectRoot,
+    extractor,
+    maxFileBytes,
+    readFile,
+    clock: options.clock ?? Date.now,
+  };
+  let previousBuild: Promise<unknown> = Promise.resolve();
+
+  return {
+    build(buildOptions) {
+      const run = previousBuild.then(
+        () => buildIndex(context, buildOptions),
+        () => buildIndex(context, buildOptions),
+      );
+      previousBuild = run.catch(() => {
+        // The caller of that build gets its error; the next build starts regardless.
+      });
+      return run;
+    },
+    status(statusOptions) {
+      const builtAt = readMeta(db, 'built_at');
+      return {
+        ...countIndex(db),
+        builtAt: builtAt === undefined ? undefined : Number(builtAt),
+        stale:
+          statusOptions?.checkStale === true
+            ? isIndexStaleByKnownFiles(db, projectRoot)
+            : undefined,
+      };
+    },
+    isStale: () => isIndexStale(db, projectRoot, readFile, maxFileBytes),
+    search: (query, searchOptions) =>
+      searchIndex(db, extractor.identifierWords, query, searchOptions?.limit),
+    findSymbol: (name) => findSymbolIn(db, name),
+    references: (name) => referencesIn(db, name),
+    close: () => db.close(),
+  };
+}
+
+function resolveRoot(projectRoot: string): string {
+  try {
+    return realpathSync(projectRoot);
+  } catch {
+    // Listing the project will report the missing root; keep its absolute path until then.
+    return path.resolve(projectRoot);
+  }
+}

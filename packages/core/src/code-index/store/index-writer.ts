@@ -1,0 +1,122 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { FileAnalysis } from './file-analysis.js';
+import type { IndexDatabase } from './index-database.js';
+import { pathWords, symbolWords, textExtraWords } from './index-words.js';
+import type { SymbolExtractor } from './symbol-types.js';
+
+/** Writes files into the index; every method is meant to run inside a transaction. */
+export interface IndexWriter {
+  /** Replaces everything the index holds for the analysed file. */
+  write(analysis: FileAnalysis, indexedAt: number): void;
+  remove(relativePath: string): void;
+}
+
+/** Prepares the statements once per build; the writer is reused for every batch. */
+export function createIndexWriter(
+  db: IndexDatabase,
+  extractor: Pick<SymbolExtractor, 'identifierWords'>,
+): IndexWriter {
+  const statement = (sql: string): Database.Statement => db.prepare(sql);
+  const deleteFts = statement(
+    'DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE path = ?)',
+  );
+  const deleteChunks = statement('DELETE FROM chunks WHERE path = ?');
+  const deleteDefinitions = statement('DELETE FROM definitions WHERE path = ?');
+  const deleteReferences = statement('DELETE FROM symbol_references WHERE path = ?');
+  const deleteFile = statement('DELETE FROM files WHERE path = ?');
+  const upsertFile = statement(
+    `INSERT INTO files (path, hash, size, mtime_ms, language, indexed_at, skip_reason, skip_detail)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (path) DO UPDATE SET hash = excluded.hash, size = excluded.size,
+       mtime_ms = excluded.mtime_ms, language = excluded.language,
+       indexed_at = excluded.indexed_at, skip_reason = excluded.skip_reason,
+       skip_detail = excluded.skip_detail`,
+  );
+  const touchFile = statement(
+    'UPDATE files SET size = ?, mtime_ms = ?, indexed_at = ? WHERE path = ?',
+  );
+  const insertDefinition = statement(
+    `INSERT INTO definitions (path, name, kind, start_line, end_line, container)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const insertReference = statement(
+    'INSERT INTO symbol_references (path, name, line) VALUES (?, ?, ?)',
+  );
+  const insertChunk = statement(
+    'INSERT INTO chunks (path, start_line, end_line, text, symbols) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertFts = statement(
+    'INSERT INTO chunks_fts (rowid, path_words, symbol_words, text_words) VALUES (?, ?, ?, ?)',
+  );
+  const words = extractor.identifierWords;
+
+  const clear = (relativePath: string): void => {
+    deleteFts.run(relativePath);
+    deleteChunks.run(relativePath);
+    deleteDefinitions.run(relativePath);
+    deleteReferences.run(relativePath);
+  };
+
+  return {
+    remove(relativePath) {
+      clear(relativePath);
+      deleteFile.run(relativePath);
+    },
+    write(analysis, indexedAt) {
+      const { path } = analysis;
+      if (analysis.kind === 'same-content') {
+        touchFile.run(analysis.size, analysis.mtimeMs, indexedAt, path);
+        return;
+      }
+      clear(path);
+      if (analysis.kind === 'skipped') {
+        upsertFile.run(
+          path,
+          null,
+          analysis.size,
+          analysis.mtimeMs,
+          null,
+          indexedAt,
+          analysis.reason,
+          analysis.detail ?? null,
+        );
+        return;
+      }
+      upsertFile.run(
+        path,
+        analysis.hash,
+        analysis.size,
+        analysis.mtimeMs,
+        analysis.language ?? null,
+        indexedAt,
+        null,
+        null,
+      );
+      for (const definition of analysis.definitions) {
+        insertDefinition.run(
+          path,
+          definition.name,
+          definition.kind,
+          definition.startLine,
+          definition.endLine,
+          definition.container ?? null,
+        );
+      }
+      for (const reference of analysis.references) {
+        insertReference.run(path, reference.name, reference.line);
+      }
+      const pathText = pathWords(path, words);
+      for (const chunk of analysis.chunks) {
+        const { lastInsertRowid } = insertChunk.run(
+          path,
+          chunk.startLine,
+          chunk.endLine,
+          chunk.text,
+          JSON.stringify(chunk.symbols),
+        );
+        const text = `${chunk.text}\n${textExtraWords(chunk.text, words)}`;
+        insertFts.run(lastInsertRowid, pathText, symbolWords(chunk.symbols, words), text);
+      }
+    },
+  };
+}
