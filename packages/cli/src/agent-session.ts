@@ -1,4 +1,6 @@
+import { homedir } from 'node:os';
 import {
+  codeIndexPath,
   createAgent,
   createDefaultTools,
   createEventBus,
@@ -6,6 +8,7 @@ import {
   loadProjectRules,
   loadSystemPrompt,
   PROJECT_RULES_CAP,
+  resolveDataDirectory,
   toolsForPolicy,
 } from '@outpost/core';
 import type {
@@ -17,6 +20,7 @@ import type {
   Store,
 } from '@outpost/core';
 import type { LanguageModel } from '@outpost/protocol';
+import { createProjectCodeSearch } from './code-search.js';
 import { createJsonRenderer } from './render/json-renderer.js';
 import { createSpinner } from './render/spinner.js';
 import type { Spinner } from './render/spinner.js';
@@ -52,6 +56,8 @@ export function terminalView(terminal: Terminal): TerminalView {
 
 export interface AgentRunner {
   run(input: { sessionId: string; userMessage?: string; signal: AbortSignal }): Promise<RunResult>;
+  /** Releases what the runner opened (the code index). */
+  close(): Promise<void>;
 }
 
 /** Wires core's agent loop to a store, a model, the default tools and a renderer. */
@@ -89,6 +95,11 @@ export function createAgentRunner(options: {
     ),
     options.policy,
   );
+  const codeSearch = createProjectCodeSearch({
+    projectRoot: options.projectRoot,
+    indexPath: codeIndexPath(resolveDataDirectory(terminal.env, homedir()), options.projectRoot),
+    warn: (message) => terminal.stderr.write(`${view.style.yellow(message)}\n`),
+  });
   const agent = createAgent({
     model: options.model,
     tools,
@@ -102,8 +113,9 @@ export function createAgentRunner(options: {
     promptProfile: options.promptProfile,
     loadProjectRules: (root) => loadProjectRules(root, PROJECT_RULES_CAP[options.promptProfile]),
     turnContext: () => describeTurnContext({ projectRoot: options.projectRoot }),
+    codeSearch,
   });
-  return { run: (input) => agent.run(input) };
+  return { run: (input) => agent.run(input), close: () => codeSearch.close() };
 }
 
 /**

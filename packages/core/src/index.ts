@@ -31,6 +31,8 @@ export { StoreError } from './errors/store-error.js';
 export { createEventBus } from './events/event-bus.js';
 export { formatBytes } from './format/format-bytes.js';
 export type { BusEvent, EventBus, Listener } from './events/event-bus.js';
+// Only the index's location; the index itself is the `@outpost/core/code-index` entry.
+export { codeIndexPath } from './code-index/store/code-index-path.js';
 export { uuidv7 } from './ids/ids.js';
 export type { IdGenerator } from './ids/ids.js';
 export { pickBestModel, describeCandidate } from './model/discovery/best-model.js';
@@ -158,6 +160,7 @@ export type { DefaultToolsOptions } from './tool/default-tools.js';
 export { defineTool, toToolSpec, toolError } from './tool/tool.js';
 export type {
   AnyTool,
+  CodeSearch,
   SpawnProcess,
   Tool,
   ToolAccess,

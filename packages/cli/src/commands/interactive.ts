@@ -15,6 +15,7 @@ import {
   resolveProjectRoot,
   titleFrom,
 } from '../runtime.js';
+import type { AgentRunner } from '../agent-session.js';
 import type { AgentFlags } from '../runtime.js';
 
 const HELP = `Type a task or a follow-up and press Enter. Commands:
@@ -43,8 +44,9 @@ export async function startInteractive(
     resume?.store ??
     openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
   const reader = createLineReader(terminal.stdin, terminal.stdout);
+  let runner: AgentRunner | undefined;
   try {
-    const runner = createAgentRunner({
+    runner = createAgentRunner({
       store,
       model: choice.model,
       requireToolCallFirst: choice.protocol === 'constrained',
@@ -118,6 +120,7 @@ export async function startInteractive(
     return 0;
   } finally {
     reader.close();
+    await runner?.close();
     if (!resume) store.close();
     await choice.model.dispose?.();
   }

@@ -115,5 +115,6 @@ export async function runInSession(options: {
   } finally {
     release();
     reader?.close();
+    await runner.close();
   }
 }

@@ -13,7 +13,7 @@ import { toolSpecForProfile } from '../prompt/prompt-profile.js';
 import type { PromptProfile } from '../prompt/prompt-profile.js';
 import type { ProjectRules } from '../prompt/project-rules.js';
 import { toToolSpec } from '../tool/tool.js';
-import type { AnyTool, ToolResult } from '../tool/tool.js';
+import type { AnyTool, CodeSearch, ToolResult } from '../tool/tool.js';
 import type { AgentEvent, RunTotals } from './agent-event.js';
 import type { ApprovalPrompt } from './approval-policy.js';
 import {
@@ -68,6 +68,8 @@ export interface AgentOptions {
   loadProjectRules?: (projectRoot: string) => ProjectRules;
   /** The volatile context appended to each new user message (time, git status). */
   turnContext?: () => Promise<string | undefined>;
+  /** The project's code index, offered to tools (search_code). */
+  codeSearch?: CodeSearch;
   monotonicNow?: () => number;
 }
 
@@ -315,7 +317,12 @@ export function createAgent(options: AgentOptions): Agent {
         prepared,
         policy: approval.policy,
         approve: approval.prompt,
-        context: { projectRoot, signal: callSignal, toolCallId: call.id },
+        context: {
+          projectRoot,
+          signal: callSignal,
+          toolCallId: call.id,
+          ...(options.codeSearch ? { codeSearch: options.codeSearch } : {}),
+        },
       });
       record(...(result.effects ?? []).map((effect) => ({ ...effect, toolCallId: call.id })), {
         type: 'tool-result',

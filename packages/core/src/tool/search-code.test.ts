@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTemporaryProject } from './__fixtures__/temporary-project.js';
 import { searchCodeTool } from './search-code.js';
-import type { ToolResult } from './tool.js';
+import type { CodeSearch, ToolResult } from './tool.js';
 
 function expectOutput(result: ToolResult): string {
   if (!result.ok)
@@ -149,5 +149,57 @@ describe('search_code', () => {
       ),
     );
     expect(error.kind).toBe('cancelled');
+  });
+
+  it('adds where an identifier is defined, and related places when nothing matches, from the code index', async () => {
+    const project = await createTemporaryProject(files);
+    const asked: string[] = [];
+    const codeSearch: CodeSearch = {
+      definitions: (name) => {
+        asked.push(`definitions ${name}`);
+        return Promise.resolve(
+          name === 'load_config'
+            ? [{ path: 'src/config.py', line: 1, kind: 'function', name: 'load_config' }]
+            : [],
+        );
+      },
+      related: (query, limit) => {
+        asked.push(`related ${query} ${limit}`);
+        return Promise.resolve([
+          { path: 'src/config.py', startLine: 1, endLine: 2, symbols: ['load_config'] },
+        ]);
+      },
+    };
+    const context = { ...project.context(), codeSearch };
+    const found = expectOutput(await searchCodeTool.execute({ pattern: 'load_config' }, context));
+    expect(found.split('\n').slice(0, 2)).toEqual([
+      'Defined at: src/config.py:1 (function load_config)',
+      '4 matching lines in 3 files:',
+    ]);
+    const missing = expectOutput(
+      await searchCodeTool.execute({ pattern: 'read settings file' }, context),
+    );
+    expect(missing).toContain('No matches for "read settings file"');
+    expect(missing).toContain(
+      'Places the code index ranks as related:\nsrc/config.py:1-2 (load_config)',
+    );
+    expect(asked).toEqual(['definitions load_config', 'related read settings file 5']);
+  });
+
+  it('does without an index that cannot be used', async () => {
+    const project = await createTemporaryProject(files);
+    const codeSearch: CodeSearch = {
+      definitions: () => Promise.resolve(undefined),
+      related: () => Promise.resolve(undefined),
+    };
+    const output = expectOutput(
+      await searchCodeTool.execute(
+        { pattern: 'nothing_here' },
+        { ...project.context(), codeSearch },
+      ),
+    );
+    expect(output).toBe(
+      'No matches for "nothing_here" in the project (plain text, ignoring case).',
+    );
   });
 });

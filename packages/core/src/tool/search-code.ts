@@ -6,7 +6,7 @@ import { listProjectFiles } from '../project/file-listing.js';
 import { resolveProjectPath } from '../project/project-paths.js';
 import { ioErrorResult, isNotFound, notFoundResult } from './file-errors.js';
 import { readTextAsset } from './text-asset.js';
-import { defineTool, toolError, type ToolResult } from './tool.js';
+import { defineTool, toolError, type CodeSearch, type ToolResult } from './tool.js';
 
 /** Matching lines shown by one call; the total is still counted. */
 export const SEARCH_CODE_MAX_MATCHES = 100;
@@ -57,9 +57,49 @@ export const searchCodeTool = defineTool({
 
     const search = await searchFiles(context.projectRoot, files, matcher.pattern, context.signal);
     if (search === null) return cancelled();
-    return formatResults(input, matcher.description, relativePath, search);
+    const result = formatResults(input, matcher.description, relativePath, search);
+    if (!result.ok || context.codeSearch === undefined) return result;
+    return withIndexAnswers(result, input, search.total, context.codeSearch);
   },
 });
+
+/** An identifier, possibly dotted (`Basic.subs`): worth looking up as a definition. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+/**
+ * Adds what the code index knows: where an identifier is defined (before the matching lines),
+ * and, when nothing matched, the places the index ranks as related to the words of the pattern.
+ */
+async function withIndexAnswers(
+  result: Extract<ToolResult, { ok: true }>,
+  input: SearchCodeInput,
+  matches: number,
+  codeSearch: CodeSearch,
+): Promise<ToolResult> {
+  const extra: string[] = [];
+  if (input.regex !== true && IDENTIFIER.test(input.pattern)) {
+    const name = input.pattern.split('.').at(-1) ?? input.pattern;
+    const definitions = (await codeSearch.definitions(name)) ?? [];
+    if (definitions.length > 0) {
+      const shown = definitions
+        .slice(0, 5)
+        .map((entry) => `${entry.path}:${entry.line} (${entry.kind} ${entry.name})`);
+      extra.push(`Defined at: ${shown.join('; ')}`);
+    }
+  }
+  let output = extra.length > 0 ? `${extra.join('\n')}\n${result.output}` : result.output;
+  if (matches === 0) {
+    const related = (await codeSearch.related(input.pattern, 5)) ?? [];
+    if (related.length > 0) {
+      const places = related.map(
+        (hit) =>
+          `${hit.path}:${hit.startLine}-${hit.endLine}${hit.symbols.length > 0 ? ` (${hit.symbols.slice(0, 3).join(', ')})` : ''}`,
+      );
+      output += `\nPlaces the code index ranks as related:\n${places.join('\n')}`;
+    }
+  }
+  return { ...result, output };
+}
 
 function cancelled(): ToolResult {
   return toolError('cancelled', 'The search was cancelled.');

@@ -54,6 +54,22 @@ export interface ToolContext {
   projectRoot: string;
   signal: AbortSignal;
   toolCallId: string;
+  /** The project's code index, when there is one (search_code adds definitions and ranked places). */
+  codeSearch?: CodeSearch;
+}
+
+/**
+ * What tools may ask of the code index. Answers may wait for the index to be brought up to date;
+ * an index that cannot be used answers `undefined`, and the tool does without it.
+ */
+export interface CodeSearch {
+  definitions(
+    name: string,
+  ): Promise<{ path: string; line: number; kind: string; name: string }[] | undefined>;
+  related(
+    query: string,
+    limit: number,
+  ): Promise<{ path: string; startLine: number; endLine: number; symbols: string[] }[] | undefined>;
 }
 
 export interface Tool<Input = unknown> {
