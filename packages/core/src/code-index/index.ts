@@ -14,6 +14,10 @@ export type {
   CodeIndexStatus,
   IndexBuildResult,
   IndexProgress,
+  RankOptions,
+  RankedFile,
+  RankedSymbol,
+  RankingSignal,
   SearchHit,
   SymbolExtractor,
 } from './store/code-index.js';

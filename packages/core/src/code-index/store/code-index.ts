@@ -13,11 +13,16 @@ import {
   searchIndex,
 } from './index-queries.js';
 import { isIndexStale, isIndexStaleByKnownFiles } from './index-staleness.js';
+import { type RankOptions, type RankedFile, rankFilesIn } from './file-ranking.js';
+import { type RankingData, loadRankingData } from './ranking-data.js';
+import { type RankedSymbol, rankSymbolsIn } from './symbol-ranking.js';
 import type { SymbolExtractor } from './symbol-types.js';
 
 export type { BuildOptions, IndexBuildResult, IndexProgress, SkippedFile } from './index-build.js';
 export type { ReferenceLocation, SearchHit, SymbolLocation } from './index-queries.js';
 export type { SymbolExtractor } from './symbol-types.js';
+export type { RankOptions, RankedFile, RankingSignal } from './file-ranking.js';
+export type { RankedSymbol } from './symbol-ranking.js';
 
 /** Files larger than this are skipped as `too-large` unless the caller says otherwise. */
 const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -59,6 +64,14 @@ export interface CodeIndex {
   isStale(): Promise<boolean>;
   /** BM25 over paths, symbol names and chunk text; any text is a valid query. */
   search(query: string, options?: { limit?: number }): SearchHit[];
+  /**
+   * The files most likely to need a change for free text (an issue, a stack trace), best first:
+   * lexical matches combined with quoted identifiers, paths and frames, the symbol graph and
+   * test↔source pairing (`file-ranking.ts`); `signals` says what each added.
+   */
+  rankFiles(query: string, options?: RankOptions): RankedFile[];
+  /** The definitions most likely to need a change, from the best-ranked files. */
+  rankSymbols(query: string, options?: RankOptions): RankedSymbol[];
   findSymbol(name: string): SymbolLocation[];
   references(name: string): ReferenceLocation[];
   close(): void;
@@ -83,13 +96,22 @@ export function openCodeIndex(options: CodeIndexOptions): CodeIndex {
     clock: options.clock ?? Date.now,
   };
   let previousBuild: Promise<unknown> = Promise.resolve();
+  // Whole-project data for ranking (file list, symbol graph), loaded on first use after a build.
+  let rankingData: RankingData | undefined;
+  const ranking = (): RankingData => (rankingData ??= loadRankingData(db));
+  const rank = (query: string, rankOptions: RankOptions | undefined, limit: number) =>
+    rankFilesIn(db, ranking(), extractor.identifierWords, query, { ...rankOptions, limit });
 
   return {
     build(buildOptions) {
-      const run = previousBuild.then(
-        () => buildIndex(context, buildOptions),
-        () => buildIndex(context, buildOptions),
-      );
+      const runBuild = async () => {
+        try {
+          return await buildIndex(context, buildOptions);
+        } finally {
+          rankingData = undefined;
+        }
+      };
+      const run = previousBuild.then(runBuild, runBuild);
       previousBuild = run.catch(() => {
         // The caller of that build gets its error; the next build starts regardless.
       });
@@ -109,6 +131,9 @@ export function openCodeIndex(options: CodeIndexOptions): CodeIndex {
     isStale: () => isIndexStale(db, projectRoot, readFile, maxFileBytes),
     search: (query, searchOptions) =>
       searchIndex(db, extractor.identifierWords, query, searchOptions?.limit),
+    rankFiles: (query, rankOptions) => rank(query, rankOptions, rankOptions?.limit ?? 20).files,
+    rankSymbols: (query, rankOptions) =>
+      rankSymbolsIn(db, rank(query, rankOptions, 10), rankOptions?.limit ?? 20),
     findSymbol: (name) => findSymbolIn(db, name),
     references: (name) => referencesIn(db, name),
     close: () => db.close(),

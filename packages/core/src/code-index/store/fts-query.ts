@@ -14,6 +14,7 @@ const TOKEN_PATTERN = /[\p{L}\p{N}_]+/gu;
 export function buildMatchExpression(
   query: string,
   identifierWords: IdentifierWords,
+  maxTerms = MAX_TERMS,
 ): string | undefined {
   const terms = new Set<string>();
   for (const match of query.matchAll(TOKEN_PATTERN)) {
@@ -25,11 +26,11 @@ export function buildMatchExpression(
       const term = candidate.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
       if (term !== '') terms.add(term);
     }
-    if (terms.size >= MAX_TERMS) break;
+    if (terms.size >= maxTerms) break;
   }
   if (terms.size === 0) return undefined;
   return [...terms]
-    .slice(0, MAX_TERMS)
+    .slice(0, maxTerms)
     .map((term) => `"${term.replace(/"/g, '""')}"`)
     .join(' OR ');
 }
