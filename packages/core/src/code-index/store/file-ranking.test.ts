@@ -36,6 +36,20 @@ describe('file ranking', () => {
     expect(index.rankFiles(query, { without: ['identifiers'] })[0]?.path).toBe('app/notes.py');
   });
 
+  it('caps what many quoted names of one module add to that module', async () => {
+    const names = Array.from({ length: 8 }, (_, index) => `helper_${index}`);
+    const index = await indexed({
+      'lib/helpers.py': lines(...names.map((name) => `def ${name}():\n    return 1`)),
+      'lib/parser.py': lines('def parse_header(text):', '    return text.split(":")'),
+    });
+    const query = `parse_header fails\n\n${names.map((name) => `\`${name}\``).join(' ')}`;
+    const ranked = index.rankFiles(query);
+    const helpers = ranked.find((file) => file.path === 'lib/helpers.py');
+    // Eight quoted names would add 8; the evidence saturates at 3.
+    expect(helpers?.signals.identifiers).toBe(3);
+    expect(ranked.find((file) => file.path === 'lib/parser.py')?.signals.identifiers).toBe(2);
+  });
+
   it('ranks the file of a stack-trace frame first, wherever the trace was taken', async () => {
     const index = await indexed({
       'pkg/core.py': lines('def handle(name):', '    return open(name).read()'),

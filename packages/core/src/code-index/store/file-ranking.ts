@@ -43,6 +43,11 @@ const MAX_CHUNKS = 400;
 const BM25_WEIGHTS = '4.0, 6.0, 1.0';
 /** A name defined in more files than this points nowhere in particular. */
 const MAX_DEFINERS = 8;
+/**
+ * Most one file gains from the query's identifiers. Each name adds evidence, but a long traceback
+ * names dozens of things in one module; past this the file is no more likely to be the one.
+ */
+const MAX_IDENTIFIER_SCORE = 3;
 /** A file's lexical score: its best chunk, plus this share of its second and third best. */
 const CHUNK_DECAY = 0.5;
 
@@ -51,7 +56,8 @@ const CHUNK_DECAY = 0.5;
  * model, adding up simple signals with round weights:
  * - lexical: chunk-level BM25 aggregated per file (best chunk + decayed next two), scaled to 1;
  * - identifiers: names written as code in the query (or words of its title) that the index has
- *   as definitions, or as a file's name, +1 split among the files defining each (title names 2);
+ *   as definitions, or as a file's name, +1 split among the files defining each (title names 2),
+ *   at most 3 per file;
  * - paths: files quoted by path or stack-trace frame, and dotted module names, +2;
  * - graph: PageRank of the definition graph as a small prior, plus a share of the score of the
  *   top matching files that use names the file defines;
@@ -84,10 +90,16 @@ export function rankFilesIn(
   for (const [path, value] of aggregateChunks(chunks)) add(path, 'lexical', value);
 
   const definers = definersOf(db, data, new Set([...clues.identifiers, ...clues.titleIdentifiers]));
+  const identifierScores = new Map<string, number>();
   for (const [name, paths] of definers) {
     if (paths.length === 0 || paths.length > MAX_DEFINERS) continue;
     const weight = clues.titleIdentifiers.has(name) ? 2 : 1;
-    for (const path of paths) add(path, 'identifiers', weight / paths.length);
+    for (const path of paths) {
+      identifierScores.set(path, (identifierScores.get(path) ?? 0) + weight / paths.length);
+    }
+  }
+  for (const [path, value] of identifierScores) {
+    add(path, 'identifiers', Math.min(value, MAX_IDENTIFIER_SCORE));
   }
 
   for (const path of quotedFiles(clues, data)) add(path, 'paths', 2);
