@@ -8,6 +8,7 @@ import {
   protocolError,
   streamReportedError,
 } from './model-server-errors.js';
+import { retryDelayMs } from './retry-policy.js';
 import type { ConnectionFailure } from './model-server-errors.js';
 
 /** How one attempt of a streamed model call failed; `retry` only while nothing was yielded. */
@@ -136,4 +137,50 @@ export function unlessAborted(
     signal?.addEventListener('abort', done, { once: true });
     sleeping.then(done, done);
   });
+}
+
+/** setTimeout's largest delay (about 24.8 days); a longer one would fire at once. */
+export const LONGEST_TIMER_MS = 2_147_483_647;
+
+/**
+ * Runs `attempt` until it succeeds, fails for good, or is cancelled. Never throws: a failure is
+ * one `error` part and the stream ends. A retryable failure (connection refused or reset,
+ * 408/409/425/429/5xx, a connection that dies before any output) is retried with backoff — only
+ * while nothing has been yielded, since output already consumed cannot be taken back.
+ */
+export async function* withRetries(
+  attempt: () => AsyncGenerator<StreamPart, AttemptFailure | undefined>,
+  settings: {
+    baseUrl: string;
+    maxRetries: number;
+    random: () => number;
+    sleep: (milliseconds: number) => Promise<void>;
+    signal: AbortSignal | undefined;
+  },
+): AsyncGenerator<StreamPart, void> {
+  const { signal } = settings;
+  try {
+    for (let retry = 0; ; retry++) {
+      if (signal?.aborted) {
+        yield { type: 'error', error: cancelledError() };
+        return;
+      }
+      const failure = yield* attempt();
+      if (failure === undefined) return;
+      if (!failure.retry || retry >= settings.maxRetries) {
+        const tries = retry > 0 && failure.retry ? ` Tried ${retry + 1} times.` : '';
+        yield {
+          type: 'error',
+          error: { ...failure.error, message: failure.error.message + tries },
+        };
+        return;
+      }
+      const delay = retryDelayMs(retry, settings.random, failure.retryAfterMs);
+      await unlessAborted(settings.sleep(delay), signal);
+    }
+  } catch (error) {
+    // Not a failure of the server but of this code; still reported as a part, as promised.
+    const detail = error instanceof Error ? error.message : String(error);
+    yield { type: 'error', error: protocolError(settings.baseUrl, detail) };
+  }
 }

@@ -1,9 +1,8 @@
 import type { StreamPart } from '@outpost/protocol';
 import type { IdGenerator } from '../../ids/ids.js';
-import { AttemptWatch, classifyInterruption, unlessAborted, yieldChunk } from '../attempt-watch.js';
+import { AttemptWatch, classifyInterruption, withRetries, yieldChunk } from '../attempt-watch.js';
 import type { AttemptFailure, ChunkReadResult } from '../attempt-watch.js';
-import { cancelledError, protocolError } from '../model-server-errors.js';
-import { parseRetryAfter, retryableStatuses, retryDelayMs } from '../retry-policy.js';
+import { parseRetryAfter, retryableStatuses } from '../retry-policy.js';
 import { NdjsonLineSplitter } from './ndjson-lines.js';
 import { OllamaChatAccumulator } from './ollama-chat-chunk.js';
 import { ollamaHttpError, ollamaUnreachableError } from './ollama-errors.js';
@@ -34,33 +33,11 @@ export interface OllamaStreamCall {
  * ends. A retryable failure (connection refused or reset, 408/409/425/429/5xx, a connection that
  * dies before any output) is retried with backoff, but only while nothing has been yielded yet.
  */
-export async function* streamOllamaChat(
+export function streamOllamaChat(
   settings: OllamaStreamSettings,
   call: OllamaStreamCall,
 ): AsyncGenerator<StreamPart, void> {
-  const { signal } = call;
-  try {
-    for (let retry = 0; ; retry++) {
-      if (signal?.aborted) {
-        yield { type: 'error', error: cancelledError() };
-        return;
-      }
-      const failure = yield* attempt(settings, call);
-      if (failure === undefined) return;
-      if (!failure.retry || retry >= settings.maxRetries) {
-        const tries = retry > 0 && failure.retry ? ` Tried ${retry + 1} times.` : '';
-        const message = failure.error.message + tries;
-        yield { type: 'error', error: { ...failure.error, message } };
-        return;
-      }
-      const delay = retryDelayMs(retry, settings.random, failure.retryAfterMs);
-      await unlessAborted(settings.sleep(delay), signal);
-    }
-  } catch (error) {
-    // Not a failure of Ollama but of this code; still reported as a part, as promised.
-    const detail = error instanceof Error ? error.message : String(error);
-    yield { type: 'error', error: protocolError(settings.baseUrl, detail) };
-  }
+  return withRetries(() => attempt(settings, call), { ...settings, signal: call.signal });
 }
 
 async function* attempt(

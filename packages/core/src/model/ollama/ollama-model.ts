@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModel, ModelRequest, StreamPart } from '@outpost/protocol';
 import type { IdGenerator } from '../../ids/ids.js';
+import { LONGEST_TIMER_MS } from '../attempt-watch.js';
 import { cancelledError, protocolError } from '../model-server-errors.js';
 import { type OllamaModelDescription, describeOllamaModel } from './ollama-models.js';
 import { toOllamaChatBody } from './ollama-chat-request.js';
@@ -135,7 +136,7 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
       body,
       firstByteTimeoutMs: Math.min(
         settings.idleTimeoutMs + Math.ceil(promptTokens * millisecondsPerPromptToken),
-        longestTimerMs,
+        LONGEST_TIMER_MS,
       ),
       signal: request.signal,
     });
@@ -158,9 +159,6 @@ export function createOllamaModel(options: OllamaModelOptions): LanguageModel {
     stream,
   };
 }
-
-/** The longest delay `setTimeout` takes; a longer one would fire at once. */
-const longestTimerMs = 2 ** 31 - 1;
 
 /** The smaller of two limits, either of which may be unknown. */
 function smaller(first: number | undefined, second: number | undefined): number | undefined {

@@ -1,15 +1,16 @@
 import type { ModelRequest, StreamPart } from '@outpost/protocol';
 import { createParser } from 'eventsource-parser';
 import type { IdGenerator } from '../../ids/ids.js';
-import { AttemptWatch, classifyInterruption, unlessAborted, yieldChunk } from '../attempt-watch.js';
-import type { AttemptFailure, ChunkReadResult } from '../attempt-watch.js';
 import {
-  cancelledError,
-  httpStatusError,
-  protocolError,
-  unreachableError,
-} from '../model-server-errors.js';
-import { parseRetryAfter, retryableStatuses, retryDelayMs } from '../retry-policy.js';
+  AttemptWatch,
+  classifyInterruption,
+  LONGEST_TIMER_MS,
+  withRetries,
+  yieldChunk,
+} from '../attempt-watch.js';
+import type { AttemptFailure, ChunkReadResult } from '../attempt-watch.js';
+import { cancelledError, httpStatusError, unreachableError } from '../model-server-errors.js';
+import { parseRetryAfter, retryableStatuses } from '../retry-policy.js';
 import { ChatCompletionAccumulator } from './chat-completion-chunks.js';
 import { toChatCompletionBody } from './chat-completion-request.js';
 
@@ -37,45 +38,22 @@ export interface ChatStreamSettings {
  * dies before any output) is retried with backoff, but only while nothing has been yielded yet:
  * partial output already consumed cannot be taken back.
  */
-export async function* streamChatCompletion(
+export function streamChatCompletion(
   settings: ChatStreamSettings,
   request: ModelRequest,
 ): AsyncGenerator<StreamPart, void> {
   const { signal } = request;
-  try {
-    const body = JSON.stringify(toChatCompletionBody(settings.model, request));
-    // About four characters a token; the JSON body is a fair stand-in for the prompt's size.
-    const firstByteTimeoutMs = Math.min(
-      settings.idleTimeoutMs + Math.ceil((body.length / 4) * settings.millisecondsPerPromptToken),
-      LONGEST_TIMER_MS,
-    );
-    for (let retry = 0; ; retry++) {
-      if (signal?.aborted) {
-        yield { type: 'error', error: cancelledError() };
-        return;
-      }
-      const failure = yield* attempt(settings, body, firstByteTimeoutMs, signal);
-      if (failure === undefined) return;
-      if (!failure.retry || retry >= settings.maxRetries) {
-        const tries = retry > 0 && failure.retry ? ` Tried ${retry + 1} times.` : '';
-        yield {
-          type: 'error',
-          error: { ...failure.error, message: failure.error.message + tries },
-        };
-        return;
-      }
-      const delay = retryDelayMs(retry, settings.random, failure.retryAfterMs);
-      await unlessAborted(settings.sleep(delay), signal);
-    }
-  } catch (error) {
-    // Not a failure of the server but of this code; still reported as a part, as promised.
-    const detail = error instanceof Error ? error.message : String(error);
-    yield { type: 'error', error: protocolError(settings.baseUrl, detail) };
-  }
+  const body = JSON.stringify(toChatCompletionBody(settings.model, request));
+  // About four characters a token; the JSON body is a fair stand-in for the prompt's size.
+  const firstByteTimeoutMs = Math.min(
+    settings.idleTimeoutMs + Math.ceil((body.length / 4) * settings.millisecondsPerPromptToken),
+    LONGEST_TIMER_MS,
+  );
+  return withRetries(() => attempt(settings, body, firstByteTimeoutMs, signal), {
+    ...settings,
+    signal,
+  });
 }
-
-/** setTimeout's largest delay (about 24.8 days); a longer one would fire at once. */
-const LONGEST_TIMER_MS = 2_147_483_647;
 
 async function* attempt(
   settings: ChatStreamSettings,
