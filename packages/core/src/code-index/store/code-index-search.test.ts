@@ -112,4 +112,15 @@ describe('code index search', () => {
     expect(index.references('parse_config')).toEqual([{ path: 'src/config.py', line: 9 }]);
     expect(index.references('missing')).toEqual([]);
   });
+
+  it('outlines one file in source order', async () => {
+    const index = await indexedProject();
+    expect(index.definitionsIn('src/config.py').map((item) => [item.name, item.kind])).toEqual([
+      ['parse_config', 'function'],
+      ['ConfigStore', 'class'],
+      ['load', 'method'],
+    ]);
+    expect(index.definitionsIn('docs/guide.md')).toEqual([]);
+    expect(index.definitionsIn('no/such/file.py')).toEqual([]);
+  });
 });

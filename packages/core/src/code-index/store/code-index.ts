@@ -8,6 +8,7 @@ import {
   type ReferenceLocation,
   type SearchHit,
   type SymbolLocation,
+  definitionsInFile,
   findSymbolIn,
   referencesIn,
   searchIndex,
@@ -73,6 +74,8 @@ export interface CodeIndex {
   /** The definitions most likely to need a change, from the best-ranked files. */
   rankSymbols(query: string, options?: RankOptions): RankedSymbol[];
   findSymbol(name: string): SymbolLocation[];
+  /** The definitions of one indexed file (project-relative path), in source order. */
+  definitionsIn(path: string): SymbolLocation[];
   references(name: string): ReferenceLocation[];
   close(): void;
 }
@@ -135,6 +138,7 @@ export function openCodeIndex(options: CodeIndexOptions): CodeIndex {
     rankSymbols: (query, rankOptions) =>
       rankSymbolsIn(db, rank(query, rankOptions, 10), rankOptions?.limit ?? 20),
     findSymbol: (name) => findSymbolIn(db, name),
+    definitionsIn: (filePath) => definitionsInFile(db, filePath),
     references: (name) => referencesIn(db, name),
     close: () => db.close(),
   };

@@ -98,6 +98,23 @@ export function findSymbolIn(db: IndexDatabase, name: string): SymbolLocation[] 
   }));
 }
 
+/** The definitions of one file in source order (an outline of the file). */
+export function definitionsInFile(db: IndexDatabase, path: string): SymbolLocation[] {
+  const rows = cachedStatement(
+    db,
+    `SELECT path, name, kind, start_line, end_line, container FROM definitions
+       WHERE path = ? ORDER BY start_line, end_line DESC`,
+  ).all(path) as DefinitionRow[];
+  return rows.map((row) => ({
+    path: row.path,
+    name: row.name,
+    kind: row.kind,
+    startLine: row.start_line,
+    endLine: row.end_line,
+    ...(row.container === null ? {} : { container: row.container }),
+  }));
+}
+
 /** Every recorded use of `name`, by path and line. */
 export function referencesIn(db: IndexDatabase, name: string): ReferenceLocation[] {
   return cachedStatement(
