@@ -1,13 +1,6 @@
 import { homedir } from 'node:os';
 import { resolveDataDirectory } from '@outpost/core';
-import {
-  chunkBySymbols,
-  codeIndexPath,
-  extractSymbols,
-  identifierWords,
-  languageOfPath,
-  openCodeIndex,
-} from '@outpost/core/code-index';
+import { codeIndexPath, openProjectCodeIndex } from '@outpost/core/code-index';
 import type { CodeIndex } from '@outpost/core/code-index';
 import { processTerminal, terminalView } from '../agent-session.js';
 import { resolveProjectRoot } from '../runtime.js';
@@ -20,11 +13,7 @@ async function openIndex(
   const terminal = processTerminal();
   const projectRoot = await resolveProjectRoot(cwd);
   const path = codeIndexPath(resolveDataDirectory(terminal.env, homedir()), projectRoot);
-  const index = openCodeIndex({
-    projectRoot,
-    indexPath: path,
-    extractor: { languageOfPath, extractSymbols, chunkBySymbols, identifierWords },
-  });
+  const index = openProjectCodeIndex({ projectRoot, indexPath: path });
   return { index, projectRoot, path };
 }
 

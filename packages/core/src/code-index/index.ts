@@ -22,3 +22,13 @@ export type {
   SymbolExtractor,
 } from './store/code-index.js';
 export { codeIndexPath } from './store/code-index-path.js';
+export { createParallelAnalyzer } from './parallel/parallel-analyzer.js';
+export type { ParallelAnalyzerOptions } from './parallel/parallel-analyzer.js';
+export type {
+  AnalyzeRequest,
+  AnalyzerSetup,
+  CreateFileAnalyzer,
+  FileAnalyzer,
+} from './store/code-index.js';
+export { builtInExtractor } from './parallel/built-in-extractor.js';
+export { openProjectCodeIndex } from './parallel/open-project-index.js';

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTextFile } from '../../project/file-kind.js';
 import type { ReadTextFile } from './file-analysis.js';
+import type { CreateFileAnalyzer } from './file-analyzer.js';
 import { type BuildOptions, type IndexBuildResult, buildIndex, countIndex } from './index-build.js';
 import { openIndexDatabase, readMeta } from './index-database.js';
 import {
@@ -22,6 +23,13 @@ import type { SymbolExtractor } from './symbol-types.js';
 export type { BuildOptions, IndexBuildResult, IndexProgress, SkippedFile } from './index-build.js';
 export type { ReferenceLocation, SearchHit, SymbolLocation } from './index-queries.js';
 export type { SymbolExtractor } from './symbol-types.js';
+export type {
+  AnalyzeRequest,
+  AnalyzerSetup,
+  CreateFileAnalyzer,
+  FileAnalyzer,
+} from './file-analyzer.js';
+export type { FileAnalysis } from './file-analysis.js';
 export type { RankOptions, RankedFile, RankingSignal } from './file-ranking.js';
 export type { RankedSymbol } from './symbol-ranking.js';
 
@@ -40,6 +48,11 @@ export interface CodeIndexOptions {
   readFile?: ReadTextFile;
   /** Milliseconds since the epoch; defaults to `Date.now`. */
   clock?: () => number;
+  /**
+   * Reads and parses changed files during a build; defaults to this thread with `extractor` and
+   * `readFile`. `createParallelAnalyzer` (`code-index/parallel/`) uses worker threads.
+   */
+  createAnalyzer?: CreateFileAnalyzer;
 }
 
 /** What the index holds. */
@@ -97,6 +110,7 @@ export function openCodeIndex(options: CodeIndexOptions): CodeIndex {
     maxFileBytes,
     readFile,
     clock: options.clock ?? Date.now,
+    ...(options.createAnalyzer === undefined ? {} : { createAnalyzer: options.createAnalyzer }),
   };
   let previousBuild: Promise<unknown> = Promise.resolve();
   // Whole-project data for ranking (file list, symbol graph), loaded on first use after a build.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { TextFileRead } from '../../project/file-kind.js';
+import { pathWords, symbolWords, textExtraWords } from './index-words.js';
 import { lineWindowChunks } from './line-window-chunks.js';
 import type {
   CodeChunk,
@@ -31,6 +32,8 @@ export type FileAnalysis =
       definitions: SymbolDefinition[];
       references: SymbolReference[];
       chunks: CodeChunk[];
+      /** What the full-text index holds besides the chunk text (computed here, off the writer). */
+      words: FileWords;
     }
   /** Touched but with the content already indexed: only its size and time need updating. */
   | { kind: 'same-content'; path: string; hash: string; size: number; mtimeMs: number }
@@ -42,6 +45,12 @@ export type FileAnalysis =
       reason: SkipReason;
       detail?: string;
     };
+
+/** The words of a file's path, and of each chunk's symbol names and compound identifiers. */
+export interface FileWords {
+  path: string;
+  chunks: { symbols: string; extra: string }[];
+}
 
 export interface AnalyzeFileOptions {
   projectRoot: string;
@@ -96,16 +105,17 @@ export async function analyzeFile(options: AnalyzeFileOptions): Promise<FileAnal
   if (hash === options.storedHash) return { kind: 'same-content', ...current };
   const language = extractor.languageOfPath(relativePath);
   const source = read.content;
+  const words = extractor.identifierWords;
   if (language === undefined) {
-    return parsed(current, undefined, [], [], lineWindowChunks(source));
+    return parsed(current, undefined, [], [], lineWindowChunks(source), words);
   }
   try {
     const symbols = await extractor.extractSymbols(language, source);
     const chunks = extractor.chunkBySymbols(source, symbols);
-    return parsed(current, language, symbols.definitions, symbols.references, chunks);
+    return parsed(current, language, symbols.definitions, symbols.references, chunks, words);
   } catch {
     // A file the parser chokes on is still worth finding by its text; it just has no symbols.
-    return parsed(current, language, [], [], lineWindowChunks(source));
+    return parsed(current, language, [], [], lineWindowChunks(source), words);
   }
 }
 
@@ -115,8 +125,16 @@ function parsed(
   definitions: SymbolDefinition[],
   references: SymbolReference[],
   chunks: CodeChunk[],
+  identifierWords: SymbolExtractor['identifierWords'],
 ): FileAnalysis {
-  return { kind: 'parsed', ...current, language, definitions, references, chunks };
+  const words: FileWords = {
+    path: pathWords(current.path, identifierWords),
+    chunks: chunks.map((chunk) => ({
+      symbols: symbolWords(chunk.symbols, identifierWords),
+      extra: textExtraWords(chunk.text, identifierWords),
+    })),
+  };
+  return { kind: 'parsed', ...current, language, definitions, references, chunks, words };
 }
 
 function tooLarge(size: number, maxFileBytes: number): string {

@@ -1,9 +1,5 @@
-import {
-  analyzeFile,
-  type FileAnalysis,
-  type ReadTextFile,
-  type SkipReason,
-} from './file-analysis.js';
+import type { FileAnalysis, ReadTextFile, SkipReason } from './file-analysis.js';
+import { type CreateFileAnalyzer, type FileAnalyzer, inProcessAnalyzer } from './file-analyzer.js';
 import { type ChangedFile, loadStoredFiles, scanProject } from './file-scan.js';
 import { mapConcurrently } from './concurrent-map.js';
 import { type IndexDatabase, writeMeta } from './index-database.js';
@@ -11,9 +7,7 @@ import { createIndexWriter } from './index-writer.js';
 import type { SymbolExtractor } from './symbol-types.js';
 
 /** Files written per transaction: a crash or an abort loses at most one batch of work. */
-const BATCH_FILES = 200;
-/** Files read and parsed at once. */
-const ANALYSIS_CONCURRENCY = 8;
+const BATCH_FILES = 100;
 
 /** Where a build is; `done`/`total` count stat-ed files while scanning, changed files after. */
 export interface IndexProgress {
@@ -57,6 +51,8 @@ export interface BuildContext {
   maxFileBytes: number;
   readFile: ReadTextFile;
   clock: () => number;
+  /** Reads and parses files; defaults to {@link inProcessAnalyzer} with `extractor`. */
+  createAnalyzer?: CreateFileAnalyzer;
 }
 
 /** Per-call options of a build. */
@@ -86,7 +82,7 @@ export async function buildIndex(
     signal,
     onStat: (done, total) => report({ phase: 'scanning', done, total }),
   });
-  const writer = createIndexWriter(db, context.extractor);
+  const writer = createIndexWriter(db);
   db.transaction(() => {
     writeMeta(db, 'build_complete', '0');
     for (const relativePath of scan.removed) writer.remove(relativePath);
@@ -101,31 +97,46 @@ export async function buildIndex(
   let indexed = 0;
   let done = 0;
   const total = scan.changed.length;
-  for (let start = 0; start < total; start += BATCH_FILES) {
-    signal?.throwIfAborted();
-    const batch = scan.changed.slice(start, start + BATCH_FILES);
-    const analyses = await mapConcurrently(
-      batch,
-      ANALYSIS_CONCURRENCY,
-      (file) => analyze(context, file, signal),
-      (_result, file) => {
-        done += 1;
-        report({ phase: 'indexing', done, total, path: file.path });
-      },
-    );
+  // Written in batches as analyses complete, so the analyzer's threads keep parsing while this
+  // one writes.
+  let pending: { analysis: FileAnalysis; known: boolean }[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
     const indexedAt = clock();
+    const batch = pending;
+    pending = [];
     db.transaction(() => {
-      for (const analysis of analyses) {
-        if (analysis !== undefined) writer.write(analysis, indexedAt);
-      }
+      for (const { analysis, known } of batch) writer.write(analysis, indexedAt, known);
     }).immediate();
-    for (const analysis of analyses) {
-      if (analysis?.kind === 'parsed') indexed += 1;
-      else if (analysis?.kind === 'same-content') unchanged += 1;
-      else if (analysis?.kind === 'skipped') {
+    for (const { analysis } of batch) {
+      if (analysis.kind === 'parsed') indexed += 1;
+      else if (analysis.kind === 'same-content') unchanged += 1;
+      else {
         const { path, reason, detail } = analysis;
         skipped.push(detail === undefined ? { path, reason } : { path, reason, detail });
       }
+    }
+  };
+  if (total > 0) {
+    const analyzer = (
+      context.createAnalyzer ?? inProcessAnalyzer(context.extractor, context.readFile)
+    )({ projectRoot: context.projectRoot, maxFileBytes: context.maxFileBytes, files: total });
+    try {
+      await mapConcurrently(
+        scan.changed,
+        analyzer.concurrency,
+        (file) => analyze(analyzer, file, signal),
+        (analysis, file) => {
+          done += 1;
+          report({ phase: 'indexing', done, total, path: file.path });
+          if (analysis === undefined) return;
+          pending.push({ analysis, known: file.stored !== undefined });
+          if (pending.length >= BATCH_FILES) flush();
+        },
+      );
+      flush();
+    } finally {
+      await analyzer.close();
     }
   }
   signal?.throwIfAborted();
@@ -162,20 +173,16 @@ export function countIndex(db: IndexDatabase): { files: number; symbols: number;
 
 /** Undefined once the build is aborted: files not read yet are left for the next build. */
 async function analyze(
-  context: BuildContext,
+  analyzer: FileAnalyzer,
   file: ChangedFile,
   signal: AbortSignal | undefined,
 ): Promise<FileAnalysis | undefined> {
   if (signal?.aborted === true) return undefined;
-  return analyzeFile({
-    projectRoot: context.projectRoot,
+  return analyzer.analyze({
     relativePath: file.path,
     size: file.size,
     mtimeMs: file.mtimeMs,
     storedHash: file.stored?.skip_reason === null ? (file.stored.hash ?? undefined) : undefined,
-    maxFileBytes: context.maxFileBytes,
-    extractor: context.extractor,
-    readFile: context.readFile,
   });
 }
 

@@ -6,11 +6,12 @@ import { StoreError } from '../../errors/store-error.js';
 export type IndexDatabase = Database.Database;
 
 /** Bumped whenever the tables or what goes into them change; a mismatch rebuilds the index. */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 /**
  * The index tables. `files` holds one row per file seen, including files skipped as binary, too
  * large or unreadable (`skip_reason`), so an unchanged skipped file is not read again.
+ * `symbol_references` holds one row per file and name, with the lines of its uses (`3,17,40`).
  * `chunks_fts` is contentless (the text lives in `chunks`), with `contentless_delete` so a file's
  * rows can be deleted by rowid.
  */
@@ -36,8 +37,12 @@ const SCHEMA = `
   );
   CREATE INDEX definitions_by_path ON definitions (path);
   CREATE INDEX definitions_by_name ON definitions (name COLLATE NOCASE);
-  CREATE TABLE symbol_references (path TEXT NOT NULL, name TEXT NOT NULL, line INTEGER NOT NULL);
-  CREATE INDEX symbol_references_by_path ON symbol_references (path);
+  CREATE TABLE symbol_references (
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lines TEXT NOT NULL,
+    PRIMARY KEY (path, name)
+  ) WITHOUT ROWID;
   CREATE INDEX symbol_references_by_name ON symbol_references (name);
   CREATE TABLE chunks (
     id INTEGER PRIMARY KEY,

@@ -117,10 +117,13 @@ export function definitionsInFile(db: IndexDatabase, path: string): SymbolLocati
 
 /** Every recorded use of `name`, by path and line. */
 export function referencesIn(db: IndexDatabase, name: string): ReferenceLocation[] {
-  return cachedStatement(
+  const rows = cachedStatement(
     db,
-    `SELECT path, line FROM symbol_references WHERE name = ? ORDER BY path, line`,
-  ).all(name) as ReferenceLocation[];
+    `SELECT path, lines FROM symbol_references WHERE name = ? ORDER BY path`,
+  ).all(name) as { path: string; lines: string }[];
+  return rows.flatMap((row) =>
+    row.lines.split(',').map((line) => ({ path: row.path, line: Number(line) })),
+  );
 }
 
 function parseSymbols(stored: string): string[] {

@@ -30,23 +30,41 @@ export function textExtraWords(text: string, identifierWords: IdentifierWords): 
   return wordsOf([text], identifierWords, false);
 }
 
+/** Identifiers recur across a project's files: each splitter keeps its recent splits. */
+const SPLIT_CACHE_LIMIT = 50_000;
+const splitCaches = new WeakMap<IdentifierWords, Map<string, readonly string[]>>();
+
+/** The lowercase words of a compound identifier, none for a plain word. */
+function compoundWords(token: string, identifierWords: IdentifierWords): readonly string[] {
+  let cache = splitCaches.get(identifierWords);
+  if (cache === undefined) {
+    cache = new Map();
+    splitCaches.set(identifierWords, cache);
+  }
+  let words = cache.get(token);
+  if (words === undefined) {
+    words = COMPOUND_PATTERN.test(token)
+      ? identifierWords(token)
+          .filter((word) => word !== '')
+          .map((word) => word.toLowerCase())
+      : [];
+    if (cache.size >= SPLIT_CACHE_LIMIT) cache.clear();
+    cache.set(token, words);
+  }
+  return words;
+}
+
 function wordsOf(
   texts: readonly string[],
   identifierWords: IdentifierWords,
   includeTokens: boolean,
 ): string {
   const words = new Set<string>();
-  // A name repeated in a chunk is split once.
-  const splitAlready = new Set<string>();
   for (const text of texts) {
     for (const match of text.matchAll(IDENTIFIER_PATTERN)) {
       const token = match[0];
       if (includeTokens) words.add(token.toLowerCase());
-      if (splitAlready.has(token) || !COMPOUND_PATTERN.test(token)) continue;
-      splitAlready.add(token);
-      for (const word of identifierWords(token)) {
-        if (word !== '') words.add(word.toLowerCase());
-      }
+      for (const word of compoundWords(token, identifierWords)) words.add(word);
     }
   }
   return [...words].join(' ');

@@ -1,21 +1,19 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { FileAnalysis } from './file-analysis.js';
 import type { IndexDatabase } from './index-database.js';
-import { pathWords, symbolWords, textExtraWords } from './index-words.js';
-import type { SymbolExtractor } from './symbol-types.js';
 
 /** Writes files into the index; every method is meant to run inside a transaction. */
 export interface IndexWriter {
-  /** Replaces everything the index holds for the analysed file. */
-  write(analysis: FileAnalysis, indexedAt: number): void;
+  /**
+   * Replaces everything the index holds for the analysed file; `known` says whether the index may
+   * hold anything for it (false for a path new to the index: nothing to delete first).
+   */
+  write(analysis: FileAnalysis, indexedAt: number, known: boolean): void;
   remove(relativePath: string): void;
 }
 
 /** Prepares the statements once per build; the writer is reused for every batch. */
-export function createIndexWriter(
-  db: IndexDatabase,
-  extractor: Pick<SymbolExtractor, 'identifierWords'>,
-): IndexWriter {
+export function createIndexWriter(db: IndexDatabase): IndexWriter {
   const statement = (sql: string): Database.Statement => db.prepare(sql);
   const deleteFts = statement(
     'DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE path = ?)',
@@ -40,7 +38,7 @@ export function createIndexWriter(
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const insertReference = statement(
-    'INSERT INTO symbol_references (path, name, line) VALUES (?, ?, ?)',
+    'INSERT INTO symbol_references (path, name, lines) VALUES (?, ?, ?)',
   );
   const insertChunk = statement(
     'INSERT INTO chunks (path, start_line, end_line, text, symbols) VALUES (?, ?, ?, ?, ?)',
@@ -48,7 +46,6 @@ export function createIndexWriter(
   const insertFts = statement(
     'INSERT INTO chunks_fts (rowid, path_words, symbol_words, text_words) VALUES (?, ?, ?, ?)',
   );
-  const words = extractor.identifierWords;
 
   const clear = (relativePath: string): void => {
     deleteFts.run(relativePath);
@@ -62,13 +59,13 @@ export function createIndexWriter(
       clear(relativePath);
       deleteFile.run(relativePath);
     },
-    write(analysis, indexedAt) {
+    write(analysis, indexedAt, known) {
       const { path } = analysis;
       if (analysis.kind === 'same-content') {
         touchFile.run(analysis.size, analysis.mtimeMs, indexedAt, path);
         return;
       }
-      clear(path);
+      if (known) clear(path);
       if (analysis.kind === 'skipped') {
         upsertFile.run(
           path,
@@ -102,11 +99,11 @@ export function createIndexWriter(
           definition.container ?? null,
         );
       }
-      for (const reference of analysis.references) {
-        insertReference.run(path, reference.name, reference.line);
+      for (const [name, lines] of linesByName(analysis.references)) {
+        insertReference.run(path, name, lines.join(','));
       }
-      const pathText = pathWords(path, words);
-      for (const chunk of analysis.chunks) {
+      const { words } = analysis;
+      analysis.chunks.forEach((chunk, index) => {
         const { lastInsertRowid } = insertChunk.run(
           path,
           chunk.startLine,
@@ -114,9 +111,22 @@ export function createIndexWriter(
           chunk.text,
           JSON.stringify(chunk.symbols),
         );
-        const text = `${chunk.text}\n${textExtraWords(chunk.text, words)}`;
-        insertFts.run(lastInsertRowid, pathText, symbolWords(chunk.symbols, words), text);
-      }
+        const chunkWords = words.chunks[index];
+        const text = `${chunk.text}\n${chunkWords?.extra ?? ''}`;
+        insertFts.run(lastInsertRowid, words.path, chunkWords?.symbols ?? '', text);
+      });
     },
   };
+}
+
+/** A file's references grouped by name, each name's lines ascending and distinct. */
+function linesByName(references: readonly { name: string; line: number }[]): Map<string, number[]> {
+  const byName = new Map<string, number[]>();
+  for (const { name, line } of references) {
+    const lines = byName.get(name);
+    if (lines === undefined) byName.set(name, [line]);
+    else if (!lines.includes(line)) lines.push(line);
+  }
+  for (const lines of byName.values()) lines.sort((left, right) => left - right);
+  return byName;
 }

@@ -29,7 +29,7 @@ export function buildSymbolGraph(db: IndexDatabase): SymbolGraph {
     else list.push(row.path);
   }
   const uses = new Map<string, Map<string, number>>();
-  const referenceRows = db.prepare('SELECT DISTINCT path, name FROM symbol_references').all() as {
+  const referenceRows = db.prepare('SELECT path, name FROM symbol_references').all() as {
     path: string;
     name: string;
   }[];
