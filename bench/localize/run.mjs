@@ -16,19 +16,32 @@
 //   npm run build && node bench/localize/run.mjs --repos /work/bench-repos [--limit N]
 //     [--repo owner/name] [--instances FILE.jsonl] [--json] [--without signal,signal]
 //     [--work DIR (keep trees and indexes for re-runs)] [--verbose (top 5 of each miss)]
+//     [--workers N (indexing threads; default one per core, 0 = the calling thread only)]
+//
+// Indexing figures: cold builds only (a tree whose index is not kept from an earlier run), in
+// files per second of wall time; and after each cold build, the re-index of a one-file change
+// (a comment appended to one mid-sized code file, built, then the file restored).
+import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
-  chunkBySymbols,
-  extractSymbols,
   identifierWords,
   languageOfPath,
-  openCodeIndex,
+  openProjectCodeIndex,
 } from '../../packages/core/dist/code-index/index.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,10 +59,10 @@ const { values: flags } = parseArgs({
     verbose: { type: 'boolean', default: false },
     // Keeps trees and indexes here across runs (re-runs only re-rank); default a fresh temp dir.
     work: { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 
-const extractor = { languageOfPath, extractSymbols, chunkBySymbols, identifierWords };
 const without = flags.without
   .split(',')
   .map((signal) => signal.trim())
@@ -209,6 +222,26 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** Appends a comment to a mid-sized code file, times the incremental build, restores the file. */
+async function timeOneFileChange(index, root) {
+  const candidates = listFiles(root)
+    .filter((path) => languageOfPath(path) !== undefined)
+    .map((path) => ({ path, size: statSync(join(root, path)).size }))
+    .sort((left, right) => left.size - right.size);
+  const target = candidates[Math.floor(candidates.length / 2)];
+  if (target === undefined) return undefined;
+  const absolute = join(root, target.path);
+  const original = readFileSync(absolute);
+  writeFileSync(absolute, Buffer.concat([original, Buffer.from('\n# outpost bench edit\n')]));
+  const started = performance.now();
+  const rebuilt = await index.build();
+  const elapsed = performance.now() - started;
+  writeFileSync(absolute, original);
+  await index.build();
+  if (rebuilt.indexed !== 1) throw new Error(`expected one re-indexed file, got ${rebuilt.indexed}`);
+  return elapsed;
+}
+
 async function run() {
   const instances = loadInstances();
   const results = [];
@@ -216,16 +249,22 @@ async function run() {
     const tree = materialise(instance);
     let indexMs;
     let indexedFiles;
+    let reindexMs;
     if (tree.index === undefined) {
-      const index = openCodeIndex({
+      const indexPath = `${tree.root}.db`;
+      const cold = !existsSync(indexPath);
+      const index = openProjectCodeIndex({
         projectRoot: tree.root,
-        indexPath: `${tree.root}.db`,
-        extractor,
+        indexPath,
+        ...(flags.workers === undefined ? {} : { parallel: { workers: Number(flags.workers) } }),
       });
       const started = performance.now();
       const built = await index.build();
-      indexMs = performance.now() - started;
-      indexedFiles = built.files;
+      if (cold) {
+        indexMs = performance.now() - started;
+        indexedFiles = built.files;
+        reindexMs = await timeOneFileChange(index, tree.root);
+      }
       tree.index = index;
       tree.baseline = buildBaseline(tree.root);
     }
@@ -251,6 +290,7 @@ async function run() {
       baseline,
       indexMs,
       indexedFiles,
+      reindexMs,
       queryMs,
       symbolQueryMs,
       baselineMs,
@@ -296,6 +336,10 @@ function summarise(results) {
     },
     indexBuilds: builds.length,
     indexMedianMs: median(builds.map((item) => item.indexMs)),
+    reindexMedianMs: median(
+      results.filter((item) => item.reindexMs !== undefined).map((item) => item.reindexMs),
+    ),
+    reindexMaxMs: Math.max(0, ...results.map((item) => item.reindexMs ?? 0)),
     indexFilesPerSecond: totalIndexMs === 0 ? 0 : (totalFiles / totalIndexMs) * 1000,
     queryMedianMs: median(results.map((item) => item.queryMs)),
     queryMaxMs: Math.max(0, ...results.map((item) => item.queryMs)),
@@ -328,8 +372,16 @@ function printTable(groups) {
   const all = groups[0][1];
   console.log(
     `\nindex: ${all.indexBuilds} builds, median ${(all.indexMedianMs / 1000).toFixed(2)} s, ` +
-      `${all.indexFilesPerSecond.toFixed(0)} files/s (cold, tree-sitter, all files)`,
+      `${all.indexFilesPerSecond.toFixed(0)} files/s (cold, tree-sitter, all files); ` +
+      `one-file re-index median ${all.reindexMedianMs.toFixed(0)} ms (max ${all.reindexMaxMs.toFixed(0)})`,
   );
+  for (const [name, summary] of groups.slice(1)) {
+    if (summary.indexBuilds === 0) continue;
+    console.log(
+      `  ${name}: ${summary.indexBuilds} builds, median ${(summary.indexMedianMs / 1000).toFixed(2)} s, ` +
+        `${summary.indexFilesPerSecond.toFixed(0)} files/s; re-index median ${summary.reindexMedianMs.toFixed(0)} ms`,
+    );
+  }
   console.log(
     `query: rankFiles median ${all.queryMedianMs.toFixed(1)} ms (max ${all.queryMaxMs.toFixed(1)}), ` +
       `rankSymbols median ${all.symbolQueryMedianMs.toFixed(1)} ms; ` +
