@@ -50,6 +50,14 @@ export type {
 } from './model/discovery/discover-models.js';
 export { readGgufSummary } from './model/discovery/gguf-summary.js';
 export { createEmbeddedModel } from './model/embedded/embedded-model.js';
+export { createEmbeddingModel } from './model/embedding/create-embedding-model.js';
+export type { EmbeddingModelConfig } from './model/embedding/create-embedding-model.js';
+export { createEmbeddedEmbeddingModel } from './model/embedding/embedded-embedding-model.js';
+export type { EmbeddedEmbeddingModelOptions } from './model/embedding/embedded-embedding-model.js';
+export { createOllamaEmbeddingModel } from './model/embedding/ollama-embedding-model.js';
+export type { OllamaEmbeddingModelOptions } from './model/embedding/ollama-embedding-model.js';
+export { createOpenAiCompatibleEmbeddingModel } from './model/embedding/openai-compatible-embedding-model.js';
+export type { OpenAiCompatibleEmbeddingModelOptions } from './model/embedding/openai-compatible-embedding-model.js';
 export type {
   EmbeddedModel,
   EmbeddedModelOptions,

@@ -1,3 +1,4 @@
+export type { EmbeddingModel } from './embedding-model.js';
 export { HlcTimestamp } from './hybrid-logical-clock-timestamp.js';
 export type {
   JsonSchema,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeLlmServer, startFakeLlmServer } from './fake-llm-server.js';
+import { wordOverlapVector } from './fake-embeddings.js';
 import { reply } from './reply.js';
 
 let server: FakeLlmServer;
@@ -230,5 +231,57 @@ describe('startFakeLlmServer', () => {
     } finally {
       await withProps.close();
     }
+  });
+
+  it('embeds texts with word-overlap vectors in input order, recording the request', async () => {
+    const texts = ['parse the http response', 'parseHttpResponse', 'bake a cake'];
+    const response = await fetch(`${server.baseUrl}/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'llama-3.2-1b', input: texts }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      object: string;
+      model: string;
+      data: { object: string; index: number; embedding: number[] }[];
+    };
+    expect(body).toMatchObject({ object: 'list', model: 'llama-3.2-1b' });
+    expect(body.data.map((item) => item.index)).toEqual([0, 1, 2]);
+    expect(body.data.map((item) => item.embedding)).toEqual(
+      texts.map((text) => wordOverlapVector(text)),
+    );
+    expect(server.embeddingRequests).toHaveLength(1);
+    expect(server.embeddingRequests[0]?.body).toEqual({ model: 'llama-3.2-1b', input: texts });
+    expect(server.chatRequests).toHaveLength(0);
+  });
+
+  it('answers an embedding request for an unknown model with an OpenAI-style 404', async () => {
+    const response = await fetch(`${server.baseUrl}/embeddings`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'nope', input: 'x' }),
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({
+      error: { message: 'The model `nope` does not exist.' },
+    });
+  });
+
+  it('embeds with a scripted embedder, and back to the default when it is removed', async () => {
+    const embed = () =>
+      fetch(`${server.baseUrl}/embeddings`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'llama-3.2-1b', input: 'only one' }),
+      });
+    server.embedWith(({ texts }) => texts.map(() => [3, 4]));
+    expect(await (await embed()).json()).toMatchObject({ data: [{ embedding: [3, 4] }] });
+    server.embedWith(() => ({ type: 'http-error', status: 501, message: 'no --embeddings' }));
+    const failed = await embed();
+    expect(failed.status).toBe(501);
+    expect(await failed.json()).toMatchObject({ error: { message: 'no --embeddings' } });
+    server.embedWith(undefined);
+    expect(await (await embed()).json()).toMatchObject({
+      data: [{ embedding: wordOverlapVector('only one') }],
+    });
   });
 });

@@ -1,6 +1,12 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  embeddingInputTexts,
+  type FakeEmbedder,
+  fakeEmbeddingDimensions,
+  wordOverlapEmbedder,
+} from './fake-embeddings.js';
+import {
   type CompletionMeta,
   toChunkObject,
   toCompletionObject,
@@ -33,6 +39,10 @@ export interface FakeLlmServerOptions {
   models?: string[];
   /** When set, `GET /props` answers like llama.cpp server with this `n_ctx`. */
   contextWindow?: number;
+  /** Length of the default embeddings (`wordOverlapVector`); default 128. */
+  embeddingDimensions?: number;
+  /** Answers `POST /v1/embeddings` instead of the default word-overlap vectors. */
+  embedder?: FakeEmbedder;
 }
 
 export type Responder = (request: RecordedRequest) => ReplyInput;
@@ -40,7 +50,8 @@ export type Responder = (request: RecordedRequest) => ReplyInput;
 /**
  * A real HTTP server on 127.0.0.1 speaking the OpenAI Chat Completions API, scripted by tests and
  * recording every request. Routes: `POST /v1/chat/completions` (SSE when `stream: true`, else
- * JSON), `GET /v1/models`, `GET /props` (with `contextWindow`); anything else answers 404.
+ * JSON), `POST /v1/embeddings` (deterministic word-overlap vectors, a 404 for a model not in
+ * `models`), `GET /v1/models`, `GET /props` (with `contextWindow`); anything else answers 404.
  */
 export interface FakeLlmServer {
   /** `http://127.0.0.1:PORT/v1` */
@@ -50,12 +61,16 @@ export interface FakeLlmServer {
   readonly requests: RecordedRequest[];
   /** Only the chat requests (`POST /v1/chat/completions`), in arrival order. */
   readonly chatRequests: RecordedRequest[];
+  /** Only the embedding requests (`POST /v1/embeddings`), in arrival order. */
+  readonly embeddingRequests: RecordedRequest[];
   /** Replies still queued. */
   readonly queued: number;
   /** Queues replies; each chat request consumes the next one. */
   push(...replies: ReplyInput[]): void;
   /** Answers chat requests when the queue is empty; `undefined` removes the responder. */
   respond(responder: Responder | undefined): void;
+  /** Answers embedding requests with `embedder`; `undefined` restores the default vectors. */
+  embedWith(embedder: FakeEmbedder | undefined): void;
   /** Stops the server and destroys open connections, hanging ones included. Idempotent. */
   close(): Promise<void>;
 }
@@ -75,8 +90,15 @@ class ScriptedServer implements FakeLlmServer {
       (request) => request.method === 'POST' && request.path === '/v1/chat/completions',
     );
   }
+  get embeddingRequests(): RecordedRequest[] {
+    return this.requests.filter(
+      (request) => request.method === 'POST' && request.path === '/v1/embeddings',
+    );
+  }
   readonly #models: string[];
   readonly #contextWindow: number | undefined;
+  readonly #defaultEmbedder: FakeEmbedder;
+  #embedder: FakeEmbedder;
   readonly #http: LoopbackHttpServer;
   readonly #queue: ReplyInput[] = [];
   #responder: Responder | undefined;
@@ -85,6 +107,10 @@ class ScriptedServer implements FakeLlmServer {
   constructor(options: FakeLlmServerOptions) {
     this.#models = options.models ?? ['fake-model'];
     this.#contextWindow = options.contextWindow;
+    this.#defaultEmbedder = wordOverlapEmbedder(
+      options.embeddingDimensions ?? fakeEmbeddingDimensions,
+    );
+    this.#embedder = options.embedder ?? this.#defaultEmbedder;
     this.#http = new LoopbackHttpServer(
       (request, response) => this.#handle(request, response),
       (response, message) =>
@@ -117,6 +143,10 @@ class ScriptedServer implements FakeLlmServer {
     this.#responder = responder;
   }
 
+  embedWith(embedder: FakeEmbedder | undefined): void {
+    this.#embedder = embedder ?? this.#defaultEmbedder;
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }
@@ -135,6 +165,7 @@ class ScriptedServer implements FakeLlmServer {
     this.requests.push(recorded);
     const route = `${recorded.method} ${path}`;
     if (route === 'POST /v1/chat/completions') return this.#chat(recorded, response);
+    if (route === 'POST /v1/embeddings') return this.#embeddings(recorded, response);
     if (route === 'GET /v1/models') return sendJson(response, 200, this.#modelList());
     if (route === 'GET /props' && this.#contextWindow !== undefined) {
       const settings = { n_ctx: this.#contextWindow };
@@ -205,6 +236,32 @@ class ScriptedServer implements FakeLlmServer {
     }
     if (limit === Infinity) response.end('data: [DONE]\n\n');
     else response.destroy();
+  }
+
+  /** Like llama.cpp server and vLLM: `{ data: [{ index, embedding }] }`, errors OpenAI-style. */
+  #embeddings(recorded: RecordedRequest, response: ServerResponse): void {
+    const body = isRecord(recorded.body) ? recorded.body : {};
+    const texts = embeddingInputTexts(body.input);
+    if (typeof body.model !== 'string' || texts === undefined) {
+      const message = 'Fake LLM server: an embedding request needs "model" and "input" (strings).';
+      return sendJson(response, 400, toErrorObject(400, message));
+    }
+    if (!this.#models.includes(body.model)) {
+      const message = `The model \`${body.model}\` does not exist.`;
+      return sendJson(response, 404, toErrorObject(404, message));
+    }
+    const answer = this.#embedder({ model: body.model, texts });
+    if (!Array.isArray(answer)) {
+      if (answer.type === 'hang') return; // close() or the client's abort ends it.
+      return sendJson(response, answer.status, toErrorObject(answer.status, answer.message));
+    }
+    const tokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
+    sendJson(response, 200, {
+      object: 'list',
+      data: answer.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
   }
 
   #wait(milliseconds: number): Promise<void> {

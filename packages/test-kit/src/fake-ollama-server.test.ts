@@ -5,6 +5,7 @@ import {
   startFakeOllamaServer,
   streamErrorReply,
 } from './fake-ollama-server.js';
+import { wordOverlapVector } from './fake-embeddings.js';
 import { reply } from './reply.js';
 
 let server: FakeOllamaServer;
@@ -254,5 +255,41 @@ describe('startFakeOllamaServer', () => {
       'GET /api/version',
       'GET /v1/models',
     ]);
+  });
+
+  it('embeds with /api/embed like Ollama, recording the request apart from chats', async () => {
+    const response = await fetch(`${server.baseUrl}/api/embed`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'nomic-embed-text', input: ['read the file', 'readFile'] }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { model: string; embeddings: number[][] };
+    expect(body.model).toBe('nomic-embed-text');
+    expect(body.embeddings).toEqual([
+      wordOverlapVector('read the file'),
+      wordOverlapVector('readFile'),
+    ]);
+    expect(server.embeddingRequests.map((request) => request.body)).toEqual([
+      { model: 'nomic-embed-text', input: ['read the file', 'readFile'] },
+    ]);
+    expect(server.chatRequests).toHaveLength(0);
+    expect(server.loads).toBe(0);
+  });
+
+  it('answers /api/embed for a model it has not pulled with 404, and scripted failures', async () => {
+    const embed = (model: string) =>
+      fetch(`${server.baseUrl}/api/embed`, {
+        method: 'POST',
+        body: JSON.stringify({ model, input: 'text' }),
+      });
+    const missing = await embed('nope');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: 'model "nope" not found, try pulling it first',
+    });
+    server.embedWith(() => ({ type: 'http-error', status: 500, message: 'out of memory' }));
+    const failed = await embed('nomic-embed-text');
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ error: 'out of memory' });
   });
 });

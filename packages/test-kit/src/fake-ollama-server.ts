@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  embeddingInputTexts,
+  type FakeEmbedder,
+  fakeEmbeddingDimensions,
+  wordOverlapEmbedder,
+} from './fake-embeddings.js';
 import type { RecordedRequest } from './fake-llm-server.js';
 import { Reply, type ReplyInput, type ReplyScript, reply, toReplyScript } from './reply.js';
 import { replyFinishReason, replyUsage, splitIntoChunks } from './reply-chunks.js';
@@ -29,6 +35,10 @@ export interface FakeOllamaServerOptions {
   models?: FakeOllamaModel[];
   /** The fake tokenizer: characters per token when sizing prompts; default 4, like real BPE. */
   charactersPerToken?: number;
+  /** Length of the default embeddings (`wordOverlapVector`); default 128. */
+  embeddingDimensions?: number;
+  /** Answers `POST /api/embed` instead of the default word-overlap vectors. */
+  embedder?: FakeEmbedder;
 }
 
 /** A request as the fake Ollama received it; `/api/chat` requests carry what the fake made of them. */
@@ -79,8 +89,9 @@ export function rawBodyReply(
 
 /**
  * A real HTTP server on 127.0.0.1 speaking Ollama's native API, scripted with the same `reply()`
- * builder as `startFakeLlmServer`. Routes: `POST /api/chat` (NDJSON), `POST /api/show`,
- * `GET /api/tags`, `GET /api/ps`, `GET /api/version`. Like real Ollama it truncates silently: a
+ * builder as `startFakeLlmServer`. Routes: `POST /api/chat` (NDJSON), `POST /api/embed`
+ * (deterministic word-overlap vectors), `POST /api/show`, `GET /api/tags`, `GET /api/ps`,
+ * `GET /api/version`. Like real Ollama it truncates silently: a
  * chat prompt larger than `options.num_ctx` (2048 when unset) is answered, but the recorded
  * request says `truncated: true`, so a test can prove a client never lets that happen.
  */
@@ -92,6 +103,8 @@ export interface FakeOllamaServer {
   readonly requests: OllamaRecordedRequest[];
   /** Only the `/api/chat` requests. */
   readonly chatRequests: OllamaRecordedRequest[];
+  /** Only the `/api/embed` requests. */
+  readonly embeddingRequests: OllamaRecordedRequest[];
   /** How many times a model was (re)loaded: first use, or a request with another `num_ctx`. */
   readonly loads: number;
   readonly queued: number;
@@ -99,6 +112,8 @@ export interface FakeOllamaServer {
   push(...replies: FakeOllamaReply[]): void;
   /** Answers chat requests when the queue is empty; `undefined` removes the responder. */
   respond(responder: FakeOllamaResponder | undefined): void;
+  /** Answers `/api/embed` with `embedder`; `undefined` restores the default vectors. */
+  embedWith(embedder: FakeEmbedder | undefined): void;
   /** Stops the server and destroys open connections, hanging ones included. Idempotent. */
   close(): Promise<void>;
 }
@@ -119,6 +134,8 @@ class FakeOllama implements FakeOllamaServer {
   readonly requests: OllamaRecordedRequest[] = [];
   readonly #models: FakeOllamaModel[];
   readonly #charactersPerToken: number;
+  readonly #defaultEmbedder: FakeEmbedder;
+  #embedder: FakeEmbedder;
   readonly #http: LoopbackHttpServer;
   readonly #queue: FakeOllamaReply[] = [];
   /** Loaded model name → its `num_ctx`. */
@@ -129,6 +146,9 @@ class FakeOllama implements FakeOllamaServer {
   constructor(options: FakeOllamaServerOptions) {
     this.#models = options.models ?? [defaultModel];
     this.#charactersPerToken = options.charactersPerToken ?? 4;
+    const dimensions = options.embeddingDimensions ?? fakeEmbeddingDimensions;
+    this.#defaultEmbedder = wordOverlapEmbedder(dimensions);
+    this.#embedder = options.embedder ?? this.#defaultEmbedder;
     this.#http = new LoopbackHttpServer(
       (request, response) => this.#handle(request, response),
       (response, message) => sendJson(response, 500, { error: `Fake Ollama failed: ${message}` }),
@@ -146,6 +166,10 @@ class FakeOllama implements FakeOllamaServer {
 
   get chatRequests(): OllamaRecordedRequest[] {
     return this.requests.filter((request) => request.path === '/api/chat');
+  }
+
+  get embeddingRequests(): OllamaRecordedRequest[] {
+    return this.requests.filter((request) => request.path === '/api/embed');
   }
 
   get loads(): number {
@@ -168,6 +192,10 @@ class FakeOllama implements FakeOllamaServer {
     this.#responder = responder;
   }
 
+  embedWith(embedder: FakeEmbedder | undefined): void {
+    this.#embedder = embedder ?? this.#defaultEmbedder;
+  }
+
   close(): Promise<void> {
     return this.#http.close();
   }
@@ -187,6 +215,7 @@ class FakeOllama implements FakeOllamaServer {
     const body = isRecord(recorded.body) ? recorded.body : {};
     const route = `${recorded.method} ${path}`;
     if (route === 'POST /api/chat') return this.#chat(recorded, body, response);
+    if (route === 'POST /api/embed') return this.#embed(body, response);
     if (route === 'POST /api/show') return this.#show(body, response);
     if (route === 'GET /api/tags') return sendJson(response, 200, { models: this.#tags() });
     if (route === 'GET /api/ps') return sendJson(response, 200, { models: this.#running() });
@@ -245,6 +274,31 @@ class FakeOllama implements FakeOllamaServer {
       size_vram: 0,
       context_length: numCtx,
     }));
+  }
+
+  /** Like Ollama 0.3+: `{ model, embeddings }`; a 404 for a model it has not pulled. */
+  #embed(body: Record<string, unknown>, response: ServerResponse): void {
+    const texts = embeddingInputTexts(body.input);
+    if (typeof body.model !== 'string' || texts === undefined) {
+      return sendJson(response, 400, { error: 'invalid input type' });
+    }
+    if (this.#find(body.model) === undefined) {
+      const error = `model "${body.model}" not found, try pulling it first`;
+      return sendJson(response, 404, { error });
+    }
+    const answer = this.#embedder({ model: body.model, texts });
+    if (!Array.isArray(answer)) {
+      if (answer.type === 'hang') return; // close() or the client's abort ends it.
+      return sendJson(response, answer.status, { error: answer.message });
+    }
+    const characters = texts.reduce((sum, text) => sum + text.length, 0);
+    sendJson(response, 200, {
+      model: body.model,
+      embeddings: answer,
+      total_duration: 1_000_000,
+      load_duration: 1_000,
+      prompt_eval_count: Math.ceil(characters / this.#charactersPerToken),
+    });
   }
 
   async #chat(

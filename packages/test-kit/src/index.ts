@@ -1,5 +1,17 @@
 export { runModelContract } from './contracts/model-contract.js';
 export type { ModelContractSubject } from './contracts/model-contract.js';
+export {
+  fakeEmbeddingDimensions,
+  FakeEmbeddingModel,
+  wordOverlapEmbedder,
+  wordOverlapVector,
+} from './fake-embeddings.js';
+export type {
+  FakeEmbedder,
+  FakeEmbeddingFailure,
+  FakeEmbeddingInput,
+  FakeEmbeddingModelOptions,
+} from './fake-embeddings.js';
 export { FakeLanguageModel } from './fake-language-model.js';
 export type { FakeLanguageModelOptions, FakeModelResponder } from './fake-language-model.js';
 export { startFakeLlmServer } from './fake-llm-server.js';

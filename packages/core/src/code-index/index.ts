@@ -12,6 +12,7 @@ export type {
   CodeIndex,
   CodeIndexOptions,
   CodeIndexStatus,
+  EmbeddingPassResult,
   IndexBuildResult,
   IndexProgress,
   RankOptions,
@@ -19,6 +20,7 @@ export type {
   RankedSymbol,
   RankingSignal,
   SearchHit,
+  SemanticScores,
   SymbolExtractor,
 } from './store/code-index.js';
 export { codeIndexPath } from './store/code-index-path.js';

@@ -1,9 +1,17 @@
 import { realpathSync } from 'node:fs';
+import type { EmbeddingModel } from '@outpost/protocol';
+import { embedChunks, semanticFileScores } from '../semantic/chunk-vectors.js';
 import * as path from 'node:path';
 import { readTextFile } from '../../project/file-kind.js';
 import type { ReadTextFile } from './file-analysis.js';
 import type { CreateFileAnalyzer } from './file-analyzer.js';
-import { type BuildOptions, type IndexBuildResult, buildIndex, countIndex } from './index-build.js';
+import {
+  type BuildOptions,
+  type EmbeddingPassResult,
+  type IndexBuildResult,
+  buildIndex,
+  countIndex,
+} from './index-build.js';
 import { openIndexDatabase, readMeta } from './index-database.js';
 import {
   type ReferenceLocation,
@@ -20,7 +28,13 @@ import { type RankingData, loadRankingData } from './ranking-data.js';
 import { type RankedSymbol, rankSymbolsIn } from './symbol-ranking.js';
 import type { SymbolExtractor } from './symbol-types.js';
 
-export type { BuildOptions, IndexBuildResult, IndexProgress, SkippedFile } from './index-build.js';
+export type {
+  BuildOptions,
+  EmbeddingPassResult,
+  IndexBuildResult,
+  IndexProgress,
+  SkippedFile,
+} from './index-build.js';
 export type { ReferenceLocation, SearchHit, SymbolLocation } from './index-queries.js';
 export type { SymbolExtractor } from './symbol-types.js';
 export type {
@@ -53,7 +67,18 @@ export interface CodeIndexOptions {
    * `readFile`. `createParallelAnalyzer` (`code-index/parallel/`) uses worker threads.
    */
   createAnalyzer?: CreateFileAnalyzer;
+  /**
+   * Optional semantic signal: when given, every build ends by embedding the chunks that have no
+   * vector from this model yet, and `semanticScores` ranks files by meaning.
+   */
+  embeddings?: EmbeddingModel;
 }
+
+/** Similarity of files to a query (cosine of their best chunk), best first. */
+export type SemanticScores = ReadonlyMap<string, number>;
+
+/** Files the semantic signal considers per query. */
+const SEMANTIC_FILES = 20;
 
 /** What the index holds. */
 export interface CodeIndexStatus {
@@ -84,6 +109,15 @@ export interface CodeIndex {
    * test↔source pairing (`file-ranking.ts`); `signals` says what each added.
    */
   rankFiles(query: string, options?: RankOptions): RankedFile[];
+  /**
+   * Files by their best chunk's similarity to the query, with the embedding model the index was
+   * opened with; undefined without one, or before any chunk has a vector. Pass the result to
+   * `rankFiles` / `rankSymbols` as `semantic`.
+   */
+  semanticScores(
+    query: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<SemanticScores | undefined>;
   /** The definitions most likely to need a change, from the best-ranked files. */
   rankSymbols(query: string, options?: RankOptions): RankedSymbol[];
   findSymbol(name: string): SymbolLocation[];
@@ -123,7 +157,9 @@ export function openCodeIndex(options: CodeIndexOptions): CodeIndex {
     build(buildOptions) {
       const runBuild = async () => {
         try {
-          return await buildIndex(context, buildOptions);
+          const result = await buildIndex(context, buildOptions);
+          if (options.embeddings === undefined) return result;
+          return { ...result, embedding: await embed(options.embeddings, db, buildOptions) };
         } finally {
           rankingData = undefined;
         }
@@ -151,11 +187,45 @@ export function openCodeIndex(options: CodeIndexOptions): CodeIndex {
     rankFiles: (query, rankOptions) => rank(query, rankOptions, rankOptions?.limit ?? 20).files,
     rankSymbols: (query, rankOptions) =>
       rankSymbolsIn(db, rank(query, rankOptions, 10), rankOptions?.limit ?? 20),
+    async semanticScores(query, scoreOptions) {
+      if (options.embeddings === undefined) return undefined;
+      const scores = await semanticFileScores(db, options.embeddings, query, {
+        limit: SEMANTIC_FILES,
+        ...(scoreOptions?.signal === undefined ? {} : { signal: scoreOptions.signal }),
+      });
+      return scores.length === 0
+        ? undefined
+        : new Map(scores.map((item) => [item.path, item.score]));
+    },
     findSymbol: (name) => findSymbolIn(db, name),
     definitionsIn: (filePath) => definitionsInFile(db, filePath),
     references: (name) => referencesIn(db, name),
     close: () => db.close(),
   };
+}
+
+/**
+ * The embedding pass of a build. A model that fails (its server stopped, say) does not fail the
+ * build: the lexical index is complete and useful, and the result says what went wrong.
+ */
+async function embed(
+  model: EmbeddingModel,
+  db: Parameters<typeof embedChunks>[0],
+  buildOptions: BuildOptions | undefined,
+): Promise<EmbeddingPassResult> {
+  const report = buildOptions?.onProgress;
+  try {
+    const result = await embedChunks(db, model, {
+      ...(buildOptions?.signal === undefined ? {} : { signal: buildOptions.signal }),
+      ...(report === undefined
+        ? {}
+        : { onProgress: (progress) => report({ phase: 'embedding', ...progress }) }),
+    });
+    return { model: model.modelId, embedded: result.embedded, vectors: result.vectors };
+  } catch (error) {
+    buildOptions?.signal?.throwIfAborted();
+    return { model: model.modelId, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function resolveRoot(projectRoot: string): string {

@@ -5,7 +5,8 @@ import { type QueryClues, parseQueryClues } from './query-clues.js';
 import { type RankingData, isTestPath, resolveQuotedPath, sourcesOfTest } from './ranking-data.js';
 
 /** The evidence `rankFiles` combines; each can be left out (`without`) to measure what it adds. */
-export type RankingSignal = 'lexical' | 'identifiers' | 'paths' | 'graph' | 'tests' | 'code';
+export type RankingSignal =
+  'lexical' | 'identifiers' | 'paths' | 'semantic' | 'graph' | 'tests' | 'code';
 
 /** One file ranked for a query, with what each signal added to its score. */
 export interface RankedFile {
@@ -18,6 +19,8 @@ export interface RankOptions {
   limit?: number;
   /** Signals to leave out (for measuring them); default none. */
   without?: readonly RankingSignal[];
+  /** Files by similarity to the query (`CodeIndex.semanticScores`), when an embedding model is set. */
+  semantic?: ReadonlyMap<string, number>;
 }
 
 /** A chunk-level lexical hit, kept for symbol ranking. */
@@ -59,6 +62,8 @@ const CHUNK_DECAY = 0.5;
  *   as definitions, or as a file's name, +1 split among the files defining each (title names 2),
  *   at most 3 per file;
  * - paths: files quoted by path or stack-trace frame, and dotted module names, +2;
+ * - semantic (only with an embedding model): the files most similar to the query, up to +1,
+ *   scaled between the least and the most similar of them;
  * - graph: PageRank of the definition graph as a small prior, plus a share of the score of the
  *   top matching files that use names the file defines;
  * - tests: a test's score lends half to the source it tests; tests themselves count half;
@@ -103,6 +108,10 @@ export function rankFilesIn(
   }
 
   for (const path of quotedFiles(clues, data)) add(path, 'paths', 2);
+
+  if (options.semantic !== undefined) {
+    for (const [path, value] of scaleSemantic(options.semantic)) add(path, 'semantic', value);
+  }
 
   if (!without.has('graph')) addGraphSignal(scores, data, add);
 
@@ -207,6 +216,19 @@ function quotedFiles(clues: QueryClues, data: RankingData): Set<string> {
     }
   }
   return files;
+}
+
+/** Cosine similarities mean little in absolute terms: only their order among the best files. */
+function scaleSemantic(scores: ReadonlyMap<string, number>): Map<string, number> {
+  const values = [...scores.values()];
+  const best = Math.max(...values);
+  const least = Math.min(...values);
+  const spread = best - least;
+  const scaled = new Map<string, number>();
+  for (const [path, value] of scores) {
+    scaled.set(path, spread <= 0 ? 1 : (value - least) / spread);
+  }
+  return scaled;
 }
 
 /** How much of a top match's score flows to each file it uses names from. */

@@ -9,9 +9,12 @@ import type { SymbolExtractor } from './symbol-types.js';
 /** Files written per transaction: a crash or an abort loses at most one batch of work. */
 const BATCH_FILES = 100;
 
-/** Where a build is; `done`/`total` count stat-ed files while scanning, changed files after. */
+/**
+ * Where a build is; `done`/`total` count stat-ed files while scanning, changed files while
+ * indexing, and chunks while embedding (only with an embedding model, after `done`).
+ */
 export interface IndexProgress {
-  phase: 'scanning' | 'indexing' | 'done';
+  phase: 'scanning' | 'indexing' | 'done' | 'embedding';
   done: number;
   total: number;
   path?: string;
@@ -41,7 +44,13 @@ export interface IndexBuildResult {
   /** Chunks in the index after the build. */
   chunks: number;
   durationMs: number;
+  /** The embedding pass, when the index has an embedding model (`CodeIndexOptions.embeddings`). */
+  embedding?: EmbeddingPassResult;
 }
+
+/** What embedding the chunks did; `error` when the model failed (the index is complete anyway). */
+export type EmbeddingPassResult =
+  { model: string; embedded: number; vectors: number } | { model: string; error: string };
 
 /** Everything a build needs besides its per-call options. */
 export interface BuildContext {
