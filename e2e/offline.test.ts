@@ -14,7 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(logs, { recursive: true, force: true }));
 
-/** Environment that records every connection the CLI attempts and every node-llama-cpp import. */
+/** Environment that records every connection the CLI attempts and every heavy module it imports. */
 function recording(): NodeJS.ProcessEnv {
   return {
     NODE_OPTIONS: `--import=${recorder}`,
@@ -26,10 +26,12 @@ const connections = () =>
   readFileSync(join(logs, 'connections.log'), 'utf8')
     .split('\n')
     .filter((line) => line !== '');
-const llamaImports = () =>
+const moduleImports = () =>
   readFileSync(join(logs, 'modules.log'), 'utf8')
     .split('\n')
     .filter((line) => line !== '');
+const llamaImports = () => moduleImports().filter((line) => line.includes('node-llama-cpp'));
+const indexImports = () => moduleImports().filter((line) => !line.includes('node-llama-cpp'));
 
 describe('offline', () => {
   const cli = useCliFixture();
@@ -45,6 +47,8 @@ describe('offline', () => {
       env: recording(),
     });
     expect(result.code).toBe(0);
+    // A session indexes its project before the first turn (locally: no connection for that).
+    expect(indexImports()).toContain('@outpost/core/code-index');
     const seen = connections();
     expect(seen.length).toBeGreaterThan(0);
     for (const line of seen) expect(line).toMatch(/^(127\.0\.0\.1|localhost|::1) \d+$/);
@@ -85,12 +89,12 @@ describe('offline', () => {
     expect(connections()).toEqual([]);
   });
 
-  it('commands that need no model never load node-llama-cpp', async () => {
+  it('commands that run no session never load node-llama-cpp or the code index', async () => {
     for (const args of [['--version'], ['sessions', 'list'], ['--help']]) {
       const result = await cli.run(args, { env: recording() });
       expect(result.code).toBe(0);
     }
-    expect(llamaImports()).toEqual([]);
+    expect(moduleImports()).toEqual([]);
     expect(connections()).toEqual([]);
   });
 });

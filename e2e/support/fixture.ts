@@ -23,10 +23,11 @@ export interface CliFixture {
 
 /**
  * Each test gets a fresh fake model server and a fresh git project with a failing test, both
- * torn down afterwards. With `autoPickModel`, no model is named, so the CLI asks the server.
+ * torn down afterwards. With `autoPickModel`, no model is named, so the CLI asks the server;
+ * `files` adds files to the project (committed with the rest).
  */
 export function useCliFixture(
-  options: { models?: string[]; autoPickModel?: boolean } = {},
+  options: { models?: string[]; autoPickModel?: boolean; files?: Record<string, string> } = {},
 ): CliFixture {
   let server: FakeLlmServer | undefined;
   let workspace: E2eWorkspace | undefined;
@@ -35,7 +36,7 @@ export function useCliFixture(
       contextWindow: 32_768,
       ...(options.models ? { models: options.models } : {}),
     });
-    workspace = createWorkspace();
+    workspace = createWorkspace(options.files);
   });
   afterEach(async () => {
     await server?.close();

@@ -1,6 +1,6 @@
 // Preloaded into the CLI under test with `node --import`: appends every outgoing TCP connection
 // the process really attempts ("host port" per line) to $OUTPOST_TEST_CONNECTION_LOG, and every
-// module specifier naming node-llama-cpp it resolves to $OUTPOST_TEST_MODULE_LOG. It wraps
+// module specifier naming node-llama-cpp or the code index it resolves to $OUTPOST_TEST_MODULE_LOG. It wraps
 // `net.Socket.prototype.connect` before Outpost starts, so Outpost's offline guard (installed
 // later, around it) lets through only what reaches this log.
 import { appendFileSync } from 'node:fs';

@@ -1,5 +1,8 @@
-// Module hooks for record-connections.mjs: logs each resolved specifier that names node-llama-cpp.
+// Module hooks for record-connections.mjs: logs each resolved specifier that names a heavy module
+// Outpost loads lazily: node-llama-cpp, the code index entry and its tree-sitter runtime.
 import { appendFileSync } from 'node:fs';
+
+const heavy = /node-llama-cpp|@outpost\/core\/code-index|tree-sitter-wasm/;
 
 let log;
 
@@ -9,6 +12,6 @@ export function initialize(data) {
 }
 
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier.includes('node-llama-cpp')) appendFileSync(log, `${specifier}\n`);
+  if (heavy.test(specifier)) appendFileSync(log, `${specifier}\n`);
   return nextResolve(specifier, context);
 }

@@ -3,11 +3,14 @@ import {
   codeIndexPath,
   createAgent,
   createDefaultTools,
+  createEmbeddingModel,
   createEventBus,
+  createGuardedFetch,
   describeTurnContext,
   loadProjectRules,
   loadSystemPrompt,
   PROJECT_RULES_CAP,
+  REPO_MAP_TOKENS,
   resolveDataDirectory,
   toolsForPolicy,
 } from '@outpost/core';
@@ -20,7 +23,8 @@ import type {
   Store,
 } from '@outpost/core';
 import type { LanguageModel } from '@outpost/protocol';
-import { createProjectCodeSearch } from './code-search.js';
+import { openProjectCodeIndex } from './project-code-index.js';
+import type { IndexEvent, ProjectCodeIndex } from './project-code-index.js';
 import { createJsonRenderer } from './render/json-renderer.js';
 import { createSpinner } from './render/spinner.js';
 import type { Spinner } from './render/spinner.js';
@@ -56,8 +60,49 @@ export function terminalView(terminal: Terminal): TerminalView {
 
 export interface AgentRunner {
   run(input: { sessionId: string; userMessage?: string; signal: AbortSignal }): Promise<RunResult>;
-  /** Releases what the runner opened (the code index). */
-  close(): Promise<void>;
+}
+
+/** A session's code index, started before the model is chosen; the runner connects its events. */
+export interface SessionCodeIndex extends ProjectCodeIndex {
+  /** Where its `index.*` events go from now on (none are announced before a turn or tool asks). */
+  connect(emit: (event: IndexEvent) => void): void;
+}
+
+/**
+ * Starts bringing the project's code index up to date in the background, as the session starts:
+ * it overlaps with finding the model and opening the store, and the first turn's repository map
+ * waits for it (docs/architecture/code-index.md). Undefined when `--no-index` or
+ * `"index": { "enabled": false }` turn it off. The caller closes it when the session ends.
+ */
+export function startSessionCodeIndex(options: {
+  projectRoot: string;
+  flags: AgentFlags;
+  settings: Settings;
+}): SessionCodeIndex | undefined {
+  const { projectRoot, flags, settings } = options;
+  if (flags.index === false || settings.config.index?.enabled === false) return undefined;
+  let emit: (event: IndexEvent) => void = () => undefined;
+  const embedding = settings.config.embedding;
+  const index = openProjectCodeIndex({
+    projectRoot,
+    indexPath: codeIndexPath(resolveDataDirectory(settings.env, homedir()), projectRoot),
+    emit: (event) => emit(event),
+    ...(embedding === undefined
+      ? {}
+      : {
+          embeddings: () =>
+            createEmbeddingModel({
+              ...embedding,
+              fetch: createGuardedFetch({ offline: settings.offline }),
+            }),
+        }),
+  });
+  return {
+    ...index,
+    connect(listener) {
+      emit = listener;
+    },
+  };
 }
 
 /** Wires core's agent loop to a store, a model, the default tools and a renderer. */
@@ -74,8 +119,10 @@ export function createAgentRunner(options: {
   settings: Settings;
   terminal: Terminal;
   view: TerminalView;
+  /** From `startSessionCodeIndex`; without one there is no map and search_code reads files. */
+  codeIndex: SessionCodeIndex | undefined;
 }): AgentRunner {
-  const { terminal, view, settings, flags } = options;
+  const { terminal, view, settings, flags, codeIndex } = options;
   const events = createEventBus<AgentEvent>();
   events.subscribe(
     flags.json === true
@@ -86,6 +133,7 @@ export function createAgentRunner(options: {
           style: view.style,
           spinner: view.spinner,
           showSummary: true,
+          liveProgress: terminal.stderr.isTTY === true,
         }),
   );
   const commandTimeoutSeconds = settings.config.commandTimeoutSeconds;
@@ -95,11 +143,8 @@ export function createAgentRunner(options: {
     ),
     options.policy,
   );
-  const codeSearch = createProjectCodeSearch({
-    projectRoot: options.projectRoot,
-    indexPath: codeIndexPath(resolveDataDirectory(terminal.env, homedir()), options.projectRoot),
-    warn: (message) => terminal.stderr.write(`${view.style.yellow(message)}\n`),
-  });
+  codeIndex?.connect((event) => events.emit(event));
+  const repoMapTokens = settings.config.repoMap?.tokens ?? REPO_MAP_TOKENS[options.promptProfile];
   const agent = createAgent({
     model: options.model,
     tools,
@@ -112,10 +157,16 @@ export function createAgentRunner(options: {
     requireToolCallFirst: options.requireToolCallFirst,
     promptProfile: options.promptProfile,
     loadProjectRules: (root) => loadProjectRules(root, PROJECT_RULES_CAP[options.promptProfile]),
-    turnContext: () => describeTurnContext({ projectRoot: options.projectRoot }),
-    codeSearch,
+    turnContext: async (userMessage, signal) => {
+      const [context, repoMap] = await Promise.all([
+        describeTurnContext({ projectRoot: options.projectRoot }),
+        codeIndex?.repoMap(userMessage, repoMapTokens, signal),
+      ]);
+      return repoMap === undefined ? context : `${context}\n\n${repoMap}`;
+    },
+    ...(codeIndex === undefined ? {} : { codeSearch: codeIndex }),
   });
-  return { run: (input) => agent.run(input), close: () => codeSearch.close() };
+  return { run: (input) => agent.run(input) };
 }
 
 /**

@@ -65,7 +65,11 @@ function addAgentOptions(command: Command): Command {
         'full-auto',
       ]),
     )
-    .option('--max-steps <n>', 'most model calls in one run (default 40)');
+    .option('--max-steps <n>', 'most model calls in one run (default 40)')
+    .option(
+      '--no-index',
+      'neither build nor use the code index: no repository map, search_code reads the files',
+    );
 }
 
 /** Options that choose and load a model. */

@@ -34,6 +34,8 @@ export interface AgentFlags {
   contextSize?: string;
   offline?: boolean;
   json?: boolean;
+  /** `--no-index` makes it false: the session neither builds nor uses the code index. */
+  index?: boolean;
 }
 
 export interface Settings {

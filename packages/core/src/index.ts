@@ -50,6 +50,11 @@ export type {
 } from './model/discovery/discover-models.js';
 export { readGgufSummary } from './model/discovery/gguf-summary.js';
 export { createEmbeddedModel } from './model/embedded/embedded-model.js';
+export type {
+  EmbeddedModel,
+  EmbeddedModelOptions,
+  EmbeddedModelStats,
+} from './model/embedded/embedded-model.js';
 export { createEmbeddingModel } from './model/embedding/create-embedding-model.js';
 export type { EmbeddingModelConfig } from './model/embedding/create-embedding-model.js';
 export { createEmbeddedEmbeddingModel } from './model/embedding/embedded-embedding-model.js';
@@ -58,11 +63,6 @@ export { createOllamaEmbeddingModel } from './model/embedding/ollama-embedding-m
 export type { OllamaEmbeddingModelOptions } from './model/embedding/ollama-embedding-model.js';
 export { createOpenAiCompatibleEmbeddingModel } from './model/embedding/openai-compatible-embedding-model.js';
 export type { OpenAiCompatibleEmbeddingModelOptions } from './model/embedding/openai-compatible-embedding-model.js';
-export type {
-  EmbeddedModel,
-  EmbeddedModelOptions,
-  EmbeddedModelStats,
-} from './model/embedded/embedded-model.js';
 export { ModelDownloadError } from './model/download/download-error.js';
 export type { ModelDownloadErrorKind } from './model/download/download-error.js';
 export { downloadModel } from './model/download/download-model.js';
@@ -127,12 +127,20 @@ export {
   isPromptProfile,
   PROJECT_RULES_CAP,
   PROMPT_PROFILES,
+  REPO_MAP_TOKENS,
   toolSpecForProfile,
 } from './prompt/prompt-profile.js';
 export type { PromptProfile } from './prompt/prompt-profile.js';
 export { loadProjectRules, PROJECT_RULE_FILES } from './prompt/project-rules.js';
 export type { ProjectRules } from './prompt/project-rules.js';
 export { describeTurnContext } from './agent/turn-context.js';
+export { describeRepoMap, renderRepoMap, REPO_MAP_FILES } from './agent/repo-map.js';
+export type {
+  RepoMapFile,
+  RepoMapOptions,
+  RepoMapSource,
+  RepoMapSymbol,
+} from './agent/repo-map.js';
 export { AmbiguousIdError } from './store/ambiguous-id-error.js';
 export { ClockSkewError } from './store/clock-skew-error.js';
 export {
@@ -169,6 +177,7 @@ export { defineTool, toToolSpec, toolError } from './tool/tool.js';
 export type {
   AnyTool,
   CodeSearch,
+  RelatedFile,
   SpawnProcess,
   Tool,
   ToolAccess,

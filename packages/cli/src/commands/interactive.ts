@@ -1,10 +1,12 @@
-import type { Store } from '@outpost/core';
+import type { ApprovalPolicy, Store } from '@outpost/core';
 import {
   cancelOnInterrupt,
   createAgentRunner,
   processTerminal,
+  startSessionCodeIndex,
   terminalView,
 } from '../agent-session.js';
+import type { SessionCodeIndex } from '../agent-session.js';
 import { createLineReader } from '../input/line-reader.js';
 import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
 import { chooseModel } from '../model-choice.js';
@@ -15,8 +17,7 @@ import {
   resolveProjectRoot,
   titleFrom,
 } from '../runtime.js';
-import type { AgentRunner } from '../agent-session.js';
-import type { AgentFlags } from '../runtime.js';
+import type { AgentFlags, Settings } from '../runtime.js';
 
 const HELP = `Type a task or a follow-up and press Enter. Commands:
   /help      show this help
@@ -33,20 +34,37 @@ export async function startInteractive(
   flags: AgentFlags,
   resume?: { sessionId: string; projectRoot: string; model: string; store: Store },
 ): Promise<number> {
+  const settings = loadSettings(processTerminal().env, flags);
+  const policy = approvalPolicyFrom(flags, settings);
+  const projectRoot = resume?.projectRoot ?? (await resolveProjectRoot(flags.cwd ?? process.cwd()));
+  // Indexing goes on while the model is found and the user types the first message.
+  const codeIndex = startSessionCodeIndex({ projectRoot, flags, settings });
+  try {
+    return await converse({ flags, settings, policy, projectRoot, codeIndex, resume });
+  } finally {
+    await codeIndex?.close();
+  }
+}
+
+async function converse(options: {
+  flags: AgentFlags;
+  settings: Settings;
+  policy: ApprovalPolicy;
+  projectRoot: string;
+  codeIndex: SessionCodeIndex | undefined;
+  resume: { sessionId: string; projectRoot: string; model: string; store: Store } | undefined;
+}): Promise<number> {
+  const { flags, settings, policy, projectRoot, resume } = options;
   const terminal = processTerminal();
   const view = terminalView(terminal);
   const { style } = view;
-  const settings = loadSettings(terminal.env, flags);
-  const policy = approvalPolicyFrom(flags, settings);
-  const projectRoot = resume?.projectRoot ?? (await resolveProjectRoot(flags.cwd ?? process.cwd()));
   const choice = await chooseModel(flags, settings, resume?.model);
   const store =
     resume?.store ??
     openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
   const reader = createLineReader(terminal.stdin, terminal.stdout);
-  let runner: AgentRunner | undefined;
   try {
-    runner = createAgentRunner({
+    const runner = createAgentRunner({
       store,
       model: choice.model,
       requireToolCallFirst: choice.protocol === 'constrained',
@@ -63,6 +81,7 @@ export async function startInteractive(
       settings,
       terminal,
       view,
+      codeIndex: options.codeIndex,
     });
     let sessionId = resume?.sessionId;
     terminal.stderr.write(
@@ -120,7 +139,6 @@ export async function startInteractive(
     return 0;
   } finally {
     reader.close();
-    await runner?.close();
     if (!resume) store.close();
     await choice.model.dispose?.();
   }

@@ -5,9 +5,10 @@ import {
   createAgentRunner,
   exitCodeFor,
   processTerminal,
+  startSessionCodeIndex,
   terminalView,
 } from '../agent-session.js';
-import type { Terminal } from '../agent-session.js';
+import type { SessionCodeIndex, Terminal } from '../agent-session.js';
 import { createLineReader } from '../input/line-reader.js';
 import type { LineReader } from '../input/line-reader.js';
 import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
@@ -27,29 +28,35 @@ export async function runTask(task: string, flags: AgentFlags): Promise<number> 
   const terminal = processTerminal();
   const settings = loadSettings(terminal.env, flags);
   const projectRoot = await resolveProjectRoot(flags.cwd ?? process.cwd());
-  const choice = await chooseModel(flags, settings);
-  if (choice.note) terminal.stderr.write(`${choice.note}\n`);
-  const store = openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
+  const codeIndex = startSessionCodeIndex({ projectRoot, flags, settings });
   try {
-    const session = store.sessions.create({
-      title: titleFrom(task),
-      projectRoot,
-      provider: choice.model.provider,
-      model: choice.model.modelId,
-    });
-    return await runInSession({
-      sessionId: session.id,
-      userMessage: task,
-      store,
-      choice,
-      projectRoot,
-      flags,
-      settings,
-      terminal,
-    });
+    const choice = await chooseModel(flags, settings);
+    if (choice.note) terminal.stderr.write(`${choice.note}\n`);
+    const store = openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
+    try {
+      const session = store.sessions.create({
+        title: titleFrom(task),
+        projectRoot,
+        provider: choice.model.provider,
+        model: choice.model.modelId,
+      });
+      return await runInSession({
+        sessionId: session.id,
+        userMessage: task,
+        store,
+        choice,
+        projectRoot,
+        flags,
+        settings,
+        terminal,
+        codeIndex,
+      });
+    } finally {
+      store.close();
+      await choice.model.dispose?.();
+    }
   } finally {
-    store.close();
-    await choice.model.dispose?.();
+    await codeIndex?.close();
   }
 }
 
@@ -63,6 +70,8 @@ export async function runInSession(options: {
   flags: AgentFlags;
   settings: Settings;
   terminal: Terminal;
+  /** From `startSessionCodeIndex`; the caller closes it. */
+  codeIndex: SessionCodeIndex | undefined;
 }): Promise<number> {
   const { terminal, flags, settings } = options;
   const view = terminalView(terminal);
@@ -103,6 +112,7 @@ export async function runInSession(options: {
     settings,
     terminal,
     view,
+    codeIndex: options.codeIndex,
   });
   const release = cancelOnInterrupt(controller, terminal.stderr);
   try {
@@ -115,6 +125,5 @@ export async function runInSession(options: {
   } finally {
     release();
     reader?.close();
-    await runner.close();
   }
 }

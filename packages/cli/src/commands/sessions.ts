@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { awaitsModel } from '@outpost/core';
-import { processTerminal, terminalView } from '../agent-session.js';
+import { processTerminal, startSessionCodeIndex, terminalView } from '../agent-session.js';
 import { formatSessionDetail, formatSessionLine } from '../render/session-format.js';
 import { chooseModel } from '../model-choice.js';
 import { loadSettings, openLocalStore } from '../runtime.js';
@@ -99,21 +99,28 @@ export async function resumeSession(
       );
     }
     const settings = loadSettings(terminal.env, flags);
-    const choice = await chooseModel(flags, settings, session.model);
-    if (choice.note) terminal.stderr.write(`${choice.note}\n`);
+    const projectRoot = session.projectRoot;
+    const codeIndex = startSessionCodeIndex({ projectRoot, flags, settings });
     try {
-      return await runInSession({
-        sessionId: id,
-        userMessage: message === '' ? undefined : message,
-        store,
-        choice,
-        projectRoot: session.projectRoot,
-        flags,
-        settings,
-        terminal,
-      });
+      const choice = await chooseModel(flags, settings, session.model);
+      if (choice.note) terminal.stderr.write(`${choice.note}\n`);
+      try {
+        return await runInSession({
+          sessionId: id,
+          userMessage: message === '' ? undefined : message,
+          store,
+          choice,
+          projectRoot,
+          flags,
+          settings,
+          terminal,
+          codeIndex,
+        });
+      } finally {
+        await choice.model.dispose?.();
+      }
     } finally {
-      await choice.model.dispose?.();
+      await codeIndex?.close();
     }
   } finally {
     store.close();

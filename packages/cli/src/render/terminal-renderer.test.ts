@@ -79,6 +79,61 @@ describe('createTerminalRenderer', () => {
   });
 });
 
+describe('code index events', () => {
+  const updated = {
+    type: 'index.updated',
+    files: 900,
+    indexed: 12,
+    unchanged: 888,
+    removed: 0,
+  } as const;
+  const renderer = (liveProgress: boolean) => {
+    const stderr = capture();
+    const render = createTerminalRenderer({
+      stdout: new PassThrough(),
+      stderr: stderr.stream,
+      style: createStyle(false),
+      spinner: { start: () => undefined, stop: () => undefined },
+      showSummary: true,
+      liveProgress,
+    });
+    return { render, text: stderr.text };
+  };
+
+  it('redraws progress in place on a terminal, then says what the build did', () => {
+    const { render, text } = renderer(true);
+    render({ type: 'index.build-progressed', done: 0, total: 0 });
+    render({ type: 'index.build-progressed', done: 3, total: 12 });
+    render({ ...updated, durationMs: 400 });
+    expect(text()).toBe(
+      '\r\u001b[2KIndexing the project… ' +
+        '\r\u001b[2KIndexing the project… 3/12 files' +
+        '\r\u001b[2K' +
+        'Indexed the project: 900 files (12 read now, 888 unchanged, 0 removed) in 0.4 s.\n',
+    );
+  });
+
+  it('draws no progress on a pipe, and mentions only a slow build', () => {
+    const { render, text } = renderer(false);
+    render({ type: 'index.build-progressed', done: 3, total: 12 });
+    render({ ...updated, durationMs: 300 });
+    expect(text()).toBe('');
+    render({ ...updated, durationMs: 2500 });
+    expect(text()).toBe(
+      'Indexed the project: 900 files (12 read now, 888 unchanged, 0 removed) in 2.5 s.\n',
+    );
+  });
+
+  it('clears the progress line before anything else, and shows why the index is not used', () => {
+    const { render, text } = renderer(true);
+    render({ type: 'index.build-progressed', done: 1, total: 2 });
+    render({ type: 'index.failed', message: 'The code index could not be used (disk full).' });
+    expect(text()).toBe(
+      '\r\u001b[2KIndexing the project… 1/2 files\r\u001b[2KThe code index could not be used (disk full).\n',
+    );
+  });
+});
+
 describe('resumeNote', () => {
   it('says whether a resumed run re-read the session or reused the model state', () => {
     expect(resumeNote(1221, 1221)).toBe(

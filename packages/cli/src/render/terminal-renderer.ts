@@ -9,7 +9,12 @@ export interface TerminalRendererOptions {
   spinner: Spinner;
   /** Print the one-line summary when a run ends. */
   showSummary: boolean;
+  /** Redraw a progress line (code indexing) in place: stderr is a terminal. */
+  liveProgress?: boolean;
 }
+
+/** Builds at least this long are reported when they finish (shorter ones are not worth a line). */
+const SLOW_INDEX_MS = 1000;
 
 /**
  * Renders agent events for a person: the answer streams to stdout, tool activity and the
@@ -20,6 +25,12 @@ export function createTerminalRenderer(
 ): (event: AgentEvent) => void {
   const { stdout, stderr, style, spinner, showSummary } = options;
   let textOpen = false;
+  /** A code-indexing progress line is drawn and must be cleared before anything else. */
+  let progressOpen = false;
+  const clearProgress = () => {
+    if (progressOpen) stderr.write('\r\u001b[2K');
+    progressOpen = false;
+  };
   /** Set by a resumed run until its first model call is reported. */
   let resumedRun = false;
 
@@ -29,6 +40,8 @@ export function createTerminalRenderer(
   };
 
   return (event) => {
+    const progressWasOpen = progressOpen;
+    if (event.type !== 'index.build-progressed') clearProgress();
     switch (event.type) {
       case 'run.started':
         resumedRun = event.resumed;
@@ -67,6 +80,31 @@ export function createTerminalRenderer(
         stderr.write(`  ${mark} ${style.dim(firstLine(detail, 160))}\n`);
         break;
       }
+      case 'index.build-progressed':
+        if (options.liveProgress !== true) break;
+        spinner.stop();
+        endText();
+        stderr.write(
+          `\r\u001b[2K${style.dim(`Indexing the project… ${event.total > 0 ? `${event.done}/${event.total} files` : ''}`)}`,
+        );
+        progressOpen = true;
+        break;
+      case 'index.updated': {
+        if (!progressWasOpen && event.durationMs < SLOW_INDEX_MS) break;
+        const seconds = (event.durationMs / 1000).toFixed(1);
+        stderr.write(
+          style.dim(
+            `Indexed the project: ${event.files} files (${event.indexed} read now, ${event.unchanged} unchanged, ${event.removed} removed) in ${seconds} s.\n`,
+          ),
+        );
+        break;
+      }
+      case 'index.failed':
+      case 'index.warning':
+        spinner.stop();
+        endText();
+        stderr.write(`${style.yellow(event.message)}\n`);
+        break;
       case 'run.finished': {
         spinner.stop();
         endText();

@@ -10,6 +10,8 @@ export interface RunTotals {
 /**
  * What the agent loop announces while it works, for renderers, `--json` output and (later) sync.
  * Stored events are announced as `session.event-recorded` after their transaction committed.
+ * The `index.*` events come from whoever keeps the code index for the session (the CLI): they are
+ * not stored, and arrive when a turn or a tool first uses the index after it changed.
  */
 export type AgentEvent =
   | {
@@ -44,6 +46,21 @@ export type AgentEvent =
       errorKind?: ToolErrorKind;
     }
   | { type: 'session.event-recorded'; event: SessionEvent }
+  /** The code index is still being brought up to date while a turn waits for it. */
+  | { type: 'index.build-progressed'; done: number; total: number }
+  /** The code index was brought up to date: `indexed` files were read again, the rest kept. */
+  | {
+      type: 'index.updated';
+      files: number;
+      indexed: number;
+      unchanged: number;
+      removed: number;
+      durationMs: number;
+    }
+  /** The code index cannot be used this session (search_code searches files; no repository map). */
+  | { type: 'index.failed'; message: string }
+  /** The index works, without something optional (the embedding model): said once, in words. */
+  | { type: 'index.warning'; message: string }
   | {
       type: 'run.finished';
       sessionId: string;

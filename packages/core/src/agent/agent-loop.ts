@@ -66,8 +66,12 @@ export interface AgentOptions {
    * recorded and reused for the rest of the session.
    */
   loadProjectRules?: (projectRoot: string) => ProjectRules;
-  /** The volatile context appended to each new user message (time, git status). */
-  turnContext?: () => Promise<string | undefined>;
+  /**
+   * The volatile context appended to each new user message (time, git status, the repository
+   * map ranked for the message). Recorded with the message, so a replay sends the same bytes.
+   * `signal` is the run's: a context that waits (for the code index) stops waiting when it aborts.
+   */
+  turnContext?: (userMessage: string, signal: AbortSignal) => Promise<string | undefined>;
   /** The project's code index, offered to tools (search_code). */
   codeSearch?: CodeSearch;
   monotonicNow?: () => number;
@@ -177,7 +181,7 @@ export function createAgent(options: AgentOptions): Agent {
       resumed,
     });
     if (input.userMessage !== undefined) {
-      const context = await options.turnContext?.();
+      const context = await options.turnContext?.(input.userMessage, signal);
       record({
         type: 'user-message',
         text: input.userMessage,

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeLanguageModel, reply } from '@outpost/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  chunkBySymbols,
+  extractSymbols,
+  identifierWords,
+  languageOfPath,
+  openCodeIndex,
+} from '../code-index/index.js';
 import { createEventBus } from '../events/event-bus.js';
 import { loadProjectRules } from '../prompt/project-rules.js';
 import { openStore } from '../store/store.js';
@@ -12,6 +19,7 @@ import { createDefaultTools } from '../tool/default-tools.js';
 import type { AgentEvent } from './agent-event.js';
 import { createAgent } from './agent-loop.js';
 import { createNonInteractiveApprovalPrompt } from './approval-policy.js';
+import { describeRepoMap } from './repo-map.js';
 
 let projectRoot: string;
 let dataDirectory: string;
@@ -84,5 +92,69 @@ describe('the stable prompt prefix', () => {
     expect(first?.tools.find((tool) => tool.name === 'read_file')?.description).not.toContain(
       'Example',
     );
+  });
+});
+
+describe('the repository map', () => {
+  it('goes into the context of the user turn it was ranked for, never into the system prompt', async () => {
+    mkdirSync(join(projectRoot, 'billing'));
+    writeFileSync(
+      join(projectRoot, 'billing', 'invoice.py'),
+      'class InvoiceTotals:\n    def compute_tax(self, amount):\n        return amount * 0.2\n',
+    );
+    writeFileSync(join(projectRoot, 'calc.py'), 'def add(a, b):\n    return a - b\n');
+    const index = openCodeIndex({
+      projectRoot,
+      indexPath: join(dataDirectory, 'index.db'),
+      extractor: { languageOfPath, extractSymbols, chunkBySymbols, identifierWords },
+    });
+    try {
+      await index.build();
+      const model = new FakeLanguageModel().push(reply().text('Looked.'), reply().text('Again.'));
+      const agent = createAgent({
+        model,
+        tools: createDefaultTools(),
+        sessions: store.sessions,
+        events: createEventBus<AgentEvent>(),
+        approval: { policy: 'read-only', prompt: createNonInteractiveApprovalPrompt('read-only') },
+        projectRoot,
+        systemPrompt: 'You are a test agent.',
+        maxSteps: 10,
+        loadProjectRules: (root) => loadProjectRules(root, 4000),
+        turnContext: (message) => Promise.resolve(describeRepoMap(index, message, 1000)),
+      });
+      const session = store.sessions.create({
+        title: 't',
+        projectRoot,
+        provider: model.provider,
+        model: model.modelId,
+      });
+      await agent.run({ sessionId: session.id, userMessage: 'compute_tax rounds wrongly' });
+      await agent.run({ sessionId: session.id, userMessage: 'Now make add in calc.py add.' });
+
+      const [first, second] = model.calls;
+      const contextOf = (content: string | undefined) =>
+        /\n\n<context>\n([\s\S]*)\n<\/context>$/.exec(content ?? '')?.[1] ?? '';
+      const firstMap = contextOf(first?.messages.at(-1)?.content);
+      expect(firstMap.split('\n').slice(1, 4)).toEqual([
+        'billing/invoice.py',
+        '  class InvoiceTotals L1-3',
+        '    method compute_tax L2-3',
+      ]);
+      expect(contextOf(second?.messages.at(-1)?.content).split('\n')[1]).toBe('calc.py');
+      for (const call of model.calls) {
+        expect(call.messages[0]?.role).toBe('system');
+        expect(call.messages[0]?.content).not.toContain('Repository map');
+        expect(call.messages[0]?.content).not.toContain('compute_tax');
+      }
+      // The first turn, map included, is sent again unchanged: the map was recorded with it.
+      expect(second?.messages[1]).toEqual(first?.messages[1]);
+      const recorded = store.sessions
+        .events(session.id)
+        .flatMap((event) => (event.data.type === 'user-message' ? [event.data.context] : []));
+      expect(recorded[0]).toBe(firstMap);
+    } finally {
+      index.close();
+    }
   });
 });

@@ -44,6 +44,13 @@ describe('loadConfigFile', () => {
     });
   });
 
+  it('reads the repository map budget and the code index switch', () => {
+    const path = writeConfig(JSON.stringify({ repoMap: { tokens: 0 }, index: { enabled: false } }));
+    expect(loadConfigFile(path)).toEqual({ repoMap: { tokens: 0 }, index: { enabled: false } });
+    const negative = writeConfig(JSON.stringify({ repoMap: { tokens: -5 } }));
+    expect(() => loadConfigFile(negative)).toThrow('repoMap.tokens');
+  });
+
   it('names the file when the JSON does not parse', () => {
     const path = writeConfig('{ "model": ');
     expect(() => loadConfigFile(path)).toThrow(ConfigError);

@@ -37,6 +37,37 @@ export const OutpostConfig = z
       .optional(),
     /** Prompt size: tiny, compact or full (default: chosen from the model's window and speed). */
     promptProfile: z.enum(['tiny', 'compact', 'full']).optional(),
+    /** The repository map in each turn's context (default: from the prompt profile). */
+    repoMap: z
+      .object({
+        /** Most tokens it may take; 0 leaves it out. */
+        tokens: z.number().int().min(0).max(16_000).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * An embedding model for the code index's optional semantic signal: a GGUF file run
+     * in-process, or a model of an Ollama or OpenAI-compatible server (`baseUrl`).
+     */
+    embedding: z
+      .object({
+        /** The path of a GGUF embedding model, or the model name the server knows. */
+        model: z.string().min(1),
+        baseUrl: httpUrl.optional(),
+        apiKey: z.string().min(1).optional(),
+        /** CPU threads for an in-process embedding model. */
+        threads: z.number().int().min(1).max(256).optional(),
+      })
+      .strict()
+      .optional(),
+    /** The code index in sessions (`outpost index` commands work regardless). */
+    index: z
+      .object({
+        /** `false`: sessions neither build nor use it (search_code searches the files). */
+        enabled: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     /** Default approval policy for interactive use and `run`. */
     approval: ApprovalPolicy.optional(),
     /** Most model calls one run may make before it stops. */

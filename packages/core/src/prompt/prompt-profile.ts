@@ -45,6 +45,17 @@ export const PROJECT_RULES_CAP: Record<PromptProfile, number> = {
   full: 12_000,
 };
 
+/**
+ * Most tokens of the repository map (`agent/repo-map.ts`) each profile puts in a user turn's
+ * context: a few files with their best definition for a small window or a slow prefill, about a
+ * dozen files for a large one. `"repoMap": { "tokens": N }` in the config overrides it (0: none).
+ */
+export const REPO_MAP_TOKENS: Record<PromptProfile, number> = {
+  tiny: 150,
+  compact: 400,
+  full: 1000,
+};
+
 /** A tool spec as a profile sends it. `full` is the spec unchanged. */
 export function toolSpecForProfile(spec: ToolSpec, profile: PromptProfile): ToolSpec {
   if (profile === 'full') return spec;

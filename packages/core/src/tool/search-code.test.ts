@@ -166,7 +166,15 @@ describe('search_code', () => {
       related: (query, limit) => {
         asked.push(`related ${query} ${limit}`);
         return Promise.resolve([
-          { path: 'src/config.py', startLine: 1, endLine: 2, symbols: ['load_config'] },
+          {
+            path: 'src/config.py',
+            signals: ['lexical', 'graph'],
+            places: [
+              { startLine: 1, endLine: 2, symbols: ['load_config'] },
+              { startLine: 4, endLine: 9, symbols: [] },
+            ],
+          },
+          { path: 'src/settings.py', signals: ['paths'], places: [] },
         ]);
       },
     };
@@ -181,7 +189,9 @@ describe('search_code', () => {
     );
     expect(missing).toContain('No matches for "read settings file"');
     expect(missing).toContain(
-      'Places the code index ranks as related:\nsrc/config.py:1-2 (load_config)',
+      'Files the code index ranks as related (best first; why; best places):\n' +
+        'src/config.py (words, uses): L1-2 load_config; L4-9\n' +
+        'src/settings.py (path)',
     );
     expect(asked).toEqual(['definitions load_config', 'related read settings file 5']);
   });

@@ -6,7 +6,13 @@ import { listProjectFiles } from '../project/file-listing.js';
 import { resolveProjectPath } from '../project/project-paths.js';
 import { ioErrorResult, isNotFound, notFoundResult } from './file-errors.js';
 import { readTextAsset } from './text-asset.js';
-import { defineTool, toolError, type CodeSearch, type ToolResult } from './tool.js';
+import {
+  defineTool,
+  toolError,
+  type CodeSearch,
+  type RelatedFile,
+  type ToolResult,
+} from './tool.js';
 
 /** Matching lines shown by one call; the total is still counted. */
 export const SEARCH_CODE_MAX_MATCHES = 100;
@@ -68,7 +74,8 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
 /**
  * Adds what the code index knows: where an identifier is defined (before the matching lines),
- * and, when nothing matched, the places the index ranks as related to the words of the pattern.
+ * and, when nothing matched, the files the index ranks for the pattern (`rankFiles`: words,
+ * names, paths, the symbol graph), each with why and its best matching lines.
  */
 async function withIndexAnswers(
   result: Extract<ToolResult, { ok: true }>,
@@ -91,14 +98,32 @@ async function withIndexAnswers(
   if (matches === 0) {
     const related = (await codeSearch.related(input.pattern, 5)) ?? [];
     if (related.length > 0) {
-      const places = related.map(
-        (hit) =>
-          `${hit.path}:${hit.startLine}-${hit.endLine}${hit.symbols.length > 0 ? ` (${hit.symbols.slice(0, 3).join(', ')})` : ''}`,
-      );
-      output += `\nPlaces the code index ranks as related:\n${places.join('\n')}`;
+      output += `\nFiles the code index ranks as related (best first; why; best places):\n${related.map(relatedLine).join('\n')}`;
     }
   }
   return { ...result, output };
+}
+
+/** The words a model understands for the ranking signals (`file-ranking.ts`). */
+const SIGNAL_WORDS: Record<string, string> = {
+  lexical: 'words',
+  identifiers: 'names',
+  paths: 'path',
+  semantic: 'meaning',
+  graph: 'uses',
+  tests: 'tests',
+};
+
+/** `src/config.py (names, words): L1-2 load_config; L10-30 Settings, parse` */
+function relatedLine(file: RelatedFile): string {
+  const why = file.signals.map((signal) => SIGNAL_WORDS[signal] ?? signal);
+  const places = file.places
+    .slice(0, 2)
+    .map(
+      (place) =>
+        `L${place.startLine}-${place.endLine}${place.symbols.length > 0 ? ` ${place.symbols.slice(0, 3).join(', ')}` : ''}`,
+    );
+  return `${file.path}${why.length > 0 ? ` (${why.join(', ')})` : ''}${places.length > 0 ? `: ${places.join('; ')}` : ''}`;
 }
 
 function cancelled(): ToolResult {

@@ -66,10 +66,17 @@ export interface CodeSearch {
   definitions(
     name: string,
   ): Promise<{ path: string; line: number; kind: string; name: string }[] | undefined>;
-  related(
-    query: string,
-    limit: number,
-  ): Promise<{ path: string; startLine: number; endLine: number; symbols: string[] }[] | undefined>;
+  /** The files ranked for `query`, best first (`CodeIndex.rankFiles`). */
+  related(query: string, limit: number): Promise<RelatedFile[] | undefined>;
+}
+
+/** A file the code index ranks for a search, with why, and its best matching places. */
+export interface RelatedFile {
+  path: string;
+  /** The ranking signals that put it there (`lexical`, `identifiers`, `paths`, …), strongest first. */
+  signals: string[];
+  /** Its chunks that best match the words of the query, best first (may be empty). */
+  places: { startLine: number; endLine: number; symbols: string[] }[];
 }
 
 export interface Tool<Input = unknown> {

@@ -23,7 +23,8 @@ class ConceptEmbeddings implements EmbeddingModel {
         const vector = new Float32Array(concepts.length + 1);
         for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
           const concept = concepts.findIndex((group) => group.includes(word));
-          vector[concept === -1 ? concepts.length : concept] += 1;
+          const slot = concept === -1 ? concepts.length : concept;
+          vector[slot] = (vector[slot] ?? 0) + 1;
         }
         const length = Math.hypot(...vector) || 1;
         return vector.map((value) => value / length);
