@@ -127,6 +127,26 @@ describe('file ranking', () => {
     expect(withoutPairing[0]?.path).toBe('tests/test_shapes.py');
   });
 
+  it('counts code under docs, examples and scripts half, like documentation', async () => {
+    const index = await indexed({
+      'examples/gallery.py': lines(
+        'def gallery(photo):',
+        '    # thumbnail ratio: every thumbnail keeps the ratio of its photo.',
+        '    return photo',
+      ),
+      'imaging/scale.py': lines(
+        'def scale(photo, size):',
+        '    # keeps the thumbnail ratio',
+        '    return photo',
+      ),
+    });
+    const query = 'thumbnail ratio is wrong';
+    const ranked = index.rankFiles(query);
+    expect(ranked.map((file) => file.path)).toEqual(['imaging/scale.py', 'examples/gallery.py']);
+    expect(ranked[1]?.signals.code).toBeLessThan(0);
+    expect(index.rankFiles(query, { without: ['code'] })[0]?.path).toBe('examples/gallery.py');
+  });
+
   it('ranks the symbols of the best files, quoted names first', async () => {
     const index = await indexed({
       'app/settings.py': lines(

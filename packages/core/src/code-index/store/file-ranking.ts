@@ -2,7 +2,13 @@ import { cachedStatement } from '../../store/database.js';
 import { buildMatchExpression } from './fts-query.js';
 import type { IndexDatabase } from './index-database.js';
 import { type QueryClues, parseQueryClues } from './query-clues.js';
-import { type RankingData, isTestPath, resolveQuotedPath, sourcesOfTest } from './ranking-data.js';
+import {
+  type RankingData,
+  isAuxiliaryPath,
+  isTestPath,
+  resolveQuotedPath,
+  sourcesOfTest,
+} from './ranking-data.js';
 
 /** The evidence `rankFiles` combines; each can be left out (`without`) to measure what it adds. */
 export type RankingSignal =
@@ -67,7 +73,8 @@ const CHUNK_DECAY = 0.5;
  * - graph: PageRank of the definition graph as a small prior, plus a share of the score of the
  *   top matching files that use names the file defines;
  * - tests: a test's score lends half to the source it tests; tests themselves count half;
- * - code: files in no parsed language (docs, config) count half.
+ * - code: files in no parsed language (docs, config), and code under docs, examples, benchmarks
+ *   and scripts directories, count half.
  */
 export function rankFilesIn(
   db: IndexDatabase,
@@ -125,7 +132,9 @@ export function rankFilesIn(
   }
   if (!without.has('code')) {
     for (const entry of scores.values()) {
-      if (data.languages.get(entry.path) === undefined) add(entry.path, 'code', -entry.score / 2);
+      if (data.languages.get(entry.path) === undefined || isAuxiliaryPath(entry.path)) {
+        add(entry.path, 'code', -entry.score / 2);
+      }
     }
   }
 

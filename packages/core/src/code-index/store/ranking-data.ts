@@ -38,6 +38,16 @@ export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/**
+ * Documentation, examples, benchmarks and maintenance scripts: code, but not where a reported
+ * bug is usually fixed (`docs/conf.py`, `examples/basic.py`, `scripts/release.py`).
+ */
+export function isAuxiliaryPath(path: string): boolean {
+  return /(^|\/)(docs?|documentation|examples?|samples?|demos?|bench|benchmarks?|changelog|scripts|\.github)\//i.test(
+    path,
+  );
+}
+
 /** `tests/test_basic.py`, `foo_test.go`, `foo.test.ts`, `foo.spec.js`, `conftest.py`, … */
 export function isTestPath(path: string): boolean {
   const name = baseName(path);
