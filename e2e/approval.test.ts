@@ -34,6 +34,8 @@ it('auto-edit edits freely but still refuses commands nobody confirmed', async (
     }),
     reply().toolCall('run_command', { command: 'touch ran.txt' }),
     reply().text('Edited; could not run the tests.'),
+    // The end-of-session reflection (the run changed code).
+    reply().text('Nothing to remember.'),
   );
   const result = await cli.run(['run', '--approval', 'auto-edit', 'fix add']);
 

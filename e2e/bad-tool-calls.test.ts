@@ -22,6 +22,8 @@ it('answers malformed arguments, unknown tools, escaping paths and missing searc
       replace: 'return a + b',
     }),
     reply().text('Fixed after a few tries.'),
+    // The end-of-session reflection (the run changed code).
+    reply().text('Nothing to remember.'),
   );
   const result = await cli.run(['run', '--approval', 'full-auto', 'fix add']);
 
@@ -29,7 +31,7 @@ it('answers malformed arguments, unknown tools, escaping paths and missing searc
   expect(result.stdout).toContain('Fixed after a few tries.');
   expect(
     cli.server.requests.filter((request) => request.path.endsWith('/chat/completions')),
-  ).toHaveLength(7);
+  ).toHaveLength(8);
   expect(cli.lastMessageOf(1)).toMatch(
     /^Error \(invalid-arguments\): The arguments of read_file are not valid JSON/,
   );

@@ -47,6 +47,8 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
       replace: 'return a + b',
     }),
     reply().text('Fixed the sign.'),
+    // The end-of-session reflection (the resumed run changed code).
+    reply().text('Nothing to remember.'),
   );
   const resumed = await cli.run(['sessions', 'resume', sessionId, '--approval', 'full-auto']);
 
@@ -54,7 +56,7 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
   expect(resumed.stdout).toContain('Fixed the sign.');
   expect(cli.workspace.read('calc.py')).toContain('return a + b');
   // The resumed request carries the whole history, without the cut-off text.
-  const body = cli.server.chatRequests.at(-2)?.body as {
+  const body = cli.server.chatRequests.at(-3)?.body as {
     messages: { role: string; content: string | null }[];
   };
   expect(body.messages.map((message) => message.role)).toEqual([
@@ -69,7 +71,11 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
     (await cli.run(['sessions', 'show', sessionId, '--json'])).stdout,
   ) as Shown;
   expect(shownAfterResume.session.status).toBe('completed');
-  expect(shownAfterResume.events.at(-1)?.data.type).toBe('assistant-message');
+  expect(shownAfterResume.events.slice(-3).map((event) => event.data.type)).toEqual([
+    'assistant-message',
+    'model-call',
+    'reflection',
+  ]);
 });
 
 it('refuses to resume a finished session without a message when nobody can be asked', async () => {

@@ -13,6 +13,8 @@ it('runs a multi-turn session from typed lines, with /help and /exit', async () 
       replace: 'return a + b',
     }),
     reply().text('Fixed.'),
+    // The reflection as the session ends (it changed code): nothing proposed, nothing asked.
+    reply().text('Nothing to remember.'),
   );
   const result = await cli.run([], {
     // The "y" answers the approval question for edit_file (policy "ask").

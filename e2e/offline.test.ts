@@ -42,6 +42,8 @@ describe('offline', () => {
       reply().toolCall('edit_file', { path: 'calc.py', search: 'a - b', replace: 'a + b' }),
       reply().toolCall('run_command', { command: 'python3 test_calc.py' }),
       reply().text('Fixed.'),
+      // The end-of-session reflection (the run changed code).
+      reply().text('Nothing to remember.'),
     );
     const result = await cli.run(['run', '--offline', '--approval', 'full-auto', 'fix calc'], {
       env: recording(),

@@ -26,6 +26,8 @@ describe('outpost run against Ollama', () => {
       reply().toolCall('read_file', { path: 'calc.py' }),
       reply().toolCall('edit_file', { path: 'calc.py', search: 'a - b', replace: 'a + b' }),
       reply().text('Fixed: add now adds.'),
+      // The end-of-session reflection (the run changed code).
+      reply().text('Nothing to remember.'),
     );
     const result = await runCli(
       ['run', '--base-url', ollama.baseUrl, '--approval', 'full-auto', 'fix calc'],
@@ -40,7 +42,7 @@ describe('outpost run against Ollama', () => {
     expect(workspace.read('calc.py')).toContain('return a + b');
 
     const chats = ollama.chatRequests;
-    expect(chats).toHaveLength(3);
+    expect(chats).toHaveLength(4);
     for (const chat of chats) {
       const body = chat.body as {
         options: { num_ctx: number };

@@ -18,6 +18,8 @@ function scriptTheFix() {
     }),
     reply().toolCall('run_command', { command: 'python3 test_calc.py' }),
     reply().text('Fixed add(): it subtracted. The test now passes.'),
+    // The end-of-session reflection (the run changed code).
+    reply().text('Nothing to remember.'),
   );
 }
 
@@ -35,7 +37,7 @@ describe('outpost run', () => {
     expect(cli.workspace.read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
 
     // The model saw the test output before answering.
-    const lastRequest = cli.server.chatRequests.at(-1)?.body as {
+    const lastRequest = cli.server.chatRequests[3]?.body as {
       messages: { role: string; content: string }[];
     };
     expect(lastRequest.messages.at(-1)?.content).toContain('1 passed');
@@ -71,6 +73,8 @@ describe('outpost run', () => {
       'tool-result',
       'model-call',
       'assistant-message',
+      'model-call',
+      'reflection',
     ]);
     const change = detail.events.find((event) => event.data.type === 'file-change')?.data;
     expect(change).toMatchObject({ path: 'calc.py', linesAdded: 1, linesRemoved: 1 });
@@ -101,7 +105,7 @@ describe('outpost run', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
     expect(events[0]).toMatchObject({ type: 'run.started', model: 'coder-7b', resumed: false });
-    expect(events.at(-1)).toMatchObject({
+    expect(events.find((event) => event.type === 'run.finished')).toMatchObject({
       type: 'run.finished',
       outcome: 'completed',
       finalText: 'Fixed add(): it subtracted. The test now passes.',

@@ -3,12 +3,15 @@ import {
   codeIndexPath,
   createAgent,
   createDefaultTools,
+  createMemoryTools,
   createEmbeddingModel,
   createEventBus,
   createGuardedFetch,
+  describeMemory,
   describeTurnContext,
   loadProjectRules,
   loadSystemPrompt,
+  MEMORY_TOKENS,
   PROJECT_RULES_CAP,
   REPO_MAP_TOKENS,
   resolveDataDirectory,
@@ -18,7 +21,9 @@ import type {
   AgentEvent,
   ApprovalPolicy,
   ApprovalPrompt,
+  MemoryStore,
   PromptProfile,
+  ReflectionResult,
   RunResult,
   Store,
 } from '@outpost/core';
@@ -60,6 +65,15 @@ export function terminalView(terminal: Terminal): TerminalView {
 
 export interface AgentRunner {
   run(input: { sessionId: string; userMessage?: string; signal: AbortSignal }): Promise<RunResult>;
+  /**
+   * The end-of-session reflection: proposes memory records when the session changed code since
+   * it last reflected (`"memory": { "reflect": false }` turns it off).
+   */
+  reflect(input: { sessionId: string; signal: AbortSignal }): Promise<ReflectionResult>;
+  /** The project's memory, where proposals are reviewed. */
+  memory: MemoryStore;
+  /** Announces an event to the session's renderer (text or `--json`). */
+  announce: (event: AgentEvent) => void;
 }
 
 /** A session's code index, started before the model is chosen; the runner connects its events. */
@@ -137,14 +151,21 @@ export function createAgentRunner(options: {
         }),
   );
   const commandTimeoutSeconds = settings.config.commandTimeoutSeconds;
+  const memory = options.store.memory({ projectRoot: options.projectRoot });
   const tools = toolsForPolicy(
-    createDefaultTools(
-      commandTimeoutSeconds === undefined ? {} : { commandTimeoutMs: commandTimeoutSeconds * 1000 },
-    ),
+    [
+      ...createDefaultTools(
+        commandTimeoutSeconds === undefined
+          ? {}
+          : { commandTimeoutMs: commandTimeoutSeconds * 1000 },
+      ),
+      ...createMemoryTools({ recall: memory.list({ statuses: ['accepted'] }).length > 0 }),
+    ],
     options.policy,
   );
   codeIndex?.connect((event) => events.emit(event));
   const repoMapTokens = settings.config.repoMap?.tokens ?? REPO_MAP_TOKENS[options.promptProfile];
+  const memoryTokens = settings.config.memory?.tokens ?? MEMORY_TOKENS[options.promptProfile];
   const agent = createAgent({
     model: options.model,
     tools,
@@ -157,16 +178,33 @@ export function createAgentRunner(options: {
     requireToolCallFirst: options.requireToolCallFirst,
     promptProfile: options.promptProfile,
     loadProjectRules: (root) => loadProjectRules(root, PROJECT_RULES_CAP[options.promptProfile]),
-    turnContext: async (userMessage, signal) => {
+    turnContext: async (userMessage, signal, work) => {
       const [context, repoMap] = await Promise.all([
         describeTurnContext({ projectRoot: options.projectRoot }),
         codeIndex?.repoMap(userMessage, repoMapTokens, signal),
       ]);
-      return repoMap === undefined ? context : `${context}\n\n${repoMap}`;
+      const remembered = describeMemory({
+        memory,
+        message: userMessage,
+        workPaths: work.workPaths,
+        tokenBudget: memoryTokens,
+      });
+      return [context, remembered, repoMap]
+        .filter((part): part is string => part !== undefined)
+        .join('\n\n');
     },
     ...(codeIndex === undefined ? {} : { codeSearch: codeIndex }),
+    memory,
   });
-  return { run: (input) => agent.run(input) };
+  return {
+    run: (input) => agent.run(input),
+    reflect: (input) =>
+      settings.config.memory?.reflect === false
+        ? Promise.resolve({ proposed: [], dropped: [], skipped: 'turned-off' })
+        : agent.reflect(input),
+    memory,
+    announce: (event) => events.emit(event),
+  };
 }
 
 /**

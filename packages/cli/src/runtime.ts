@@ -36,6 +36,8 @@ export interface AgentFlags {
   json?: boolean;
   /** `--no-index` makes it false: the session neither builds nor uses the code index. */
   index?: boolean;
+  /** `--auto-accept-memory`: what the end-of-session reflection proposes is accepted unasked. */
+  autoAcceptMemory?: boolean;
 }
 
 export interface Settings {

@@ -7,6 +7,7 @@ export type {
   RunOutcome,
   RunResult,
   SessionRecorder,
+  TurnWork,
 } from './agent/agent-loop.js';
 export {
   createNonInteractiveApprovalPrompt,
@@ -24,6 +25,7 @@ export { loadConfigFile, parseConfigText, resolveConfigPath } from './config/con
 export { ApprovalPolicy, OutpostConfig } from './config/outpost-config.js';
 export { AgentError } from './errors/agent-error.js';
 export { ConfigError } from './errors/config-error.js';
+export { MemoryError } from './errors/memory-error.js';
 export { ModelCallError } from './errors/model-call-error.js';
 export { NotFoundError } from './errors/not-found-error.js';
 export { OfflineError } from './errors/offline-error.js';
@@ -78,6 +80,25 @@ export {
 } from './model/download/model-catalogue.js';
 export type { ModelCatalogueEntry, PullTarget } from './model/download/model-catalogue.js';
 export { modelFileNameFromUrl, parseDownloadUrl } from './model/download/model-file-name.js';
+export {
+  formatMemoryMarkdown,
+  MEMORY_EXPORT_FORMAT,
+  parseMemoryMarkdown,
+} from './memory/memory-markdown.js';
+export { MEMORY_KINDS, MEMORY_STATUSES } from './memory/memory-types.js';
+export type {
+  MemoryDraft,
+  MemoryKind,
+  MemoryLink,
+  MemoryPatch,
+  MemoryProvenance,
+  MemoryRecord,
+  MemoryStatus,
+  MemoryStore,
+  RecallContext,
+  RecallHit,
+} from './memory/memory-types.js';
+export { MEMORY_LIMITS } from './memory/memory-validation.js';
 export type { GgufSummary } from './model/discovery/gguf-summary.js';
 export {
   addLocalModel,
@@ -127,6 +148,7 @@ export {
   isPromptProfile,
   PROJECT_RULES_CAP,
   PROMPT_PROFILES,
+  MEMORY_TOKENS,
   REPO_MAP_TOKENS,
   toolSpecForProfile,
 } from './prompt/prompt-profile.js';
@@ -134,6 +156,12 @@ export type { PromptProfile } from './prompt/prompt-profile.js';
 export { loadProjectRules, PROJECT_RULE_FILES } from './prompt/project-rules.js';
 export type { ProjectRules } from './prompt/project-rules.js';
 export { describeTurnContext } from './agent/turn-context.js';
+export { describeMemory } from './agent/memory-context.js';
+export type { MemoryContextOptions } from './agent/memory-context.js';
+export { REFLECTION_PROMPT } from './agent/reflection.js';
+export type { ReflectionResult } from './agent/reflection.js';
+export { shortMemoryId } from './memory/memory-short-id.js';
+export { recallContextFor } from './memory/recall-context.js';
 export { describeRepoMap, renderRepoMap, REPO_MAP_FILES } from './agent/repo-map.js';
 export type {
   RepoMapFile,
@@ -162,7 +190,7 @@ export type {
   SessionSummary,
 } from './store/session-store.js';
 export { openStore } from './store/store.js';
-export type { Store, StoreOptions } from './store/store.js';
+export type { ProjectMemoryOptions, Store, StoreOptions } from './store/store.js';
 export {
   loadOrCreateStoreKey,
   resolveDataDirectory,
@@ -173,6 +201,7 @@ export type { StoreKey } from './store/store-location.js';
 export type { StoredOp } from './store/stored-op.js';
 export { createDefaultTools } from './tool/default-tools.js';
 export type { DefaultToolsOptions } from './tool/default-tools.js';
+export { createMemoryTools } from './tool/memory-tools.js';
 export { defineTool, toToolSpec, toolError } from './tool/tool.js';
 export type {
   AnyTool,
@@ -185,5 +214,6 @@ export type {
   ToolEffect,
   ToolError,
   ToolErrorKind,
+  ToolMemory,
   ToolResult,
 } from './tool/tool.js';

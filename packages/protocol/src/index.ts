@@ -27,6 +27,7 @@ export {
   FileChangeEvent,
   ModelCallEvent,
   ProjectRulesEvent,
+  ReflectionEvent,
   SessionEventData,
   ToolCallEvent,
   ToolResultEvent,

@@ -3,10 +3,11 @@ import { HlcTimestamp } from './hybrid-logical-clock-timestamp.js';
 
 /**
  * Record kinds this version understands. Each kind has one merge rule (DESIGN §3.5):
- * `session` fields are last-writer-wins; a `session-event` is an immutable member of a grow-only set.
- * An op may carry a kind not listed here (written by a newer client): it is kept and forwarded.
+ * `session` and `memory` fields are last-writer-wins; a `session-event` is an immutable member of a
+ * grow-only set. An op may carry a kind not listed here (written by a newer client): it is kept
+ * and forwarded.
  */
-export const RecordKind = z.enum(['session', 'session-event']);
+export const RecordKind = z.enum(['session', 'session-event', 'memory']);
 export type RecordKind = z.infer<typeof RecordKind>;
 
 /** Every record lives in one space: `device:<id>` never leaves the device, `user:` and `team:` sync. */

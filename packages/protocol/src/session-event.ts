@@ -126,6 +126,22 @@ export const ErrorEvent = z.object({
 });
 export type ErrorEvent = z.infer<typeof ErrorEvent>;
 
+/**
+ * The end-of-session reflection (project memory, issue 6): one extra model call asked what is
+ * worth remembering. `proposed` are the memory records it created (status `proposed` until a
+ * person accepts them); `dropped` says why each unusable proposal was left out. Not part of the
+ * conversation: a resumed session never sends it.
+ */
+export const ReflectionEvent = z.object({
+  type: z.literal('reflection'),
+  step,
+  proposed: z.array(z.object({ recordId: z.string(), kind: z.string(), title: z.string() })),
+  dropped: z.array(z.object({ reason: z.string() })),
+  /** Why the reflection produced nothing at all (the model call failed), when it did. */
+  error: z.string().optional(),
+});
+export type ReflectionEvent = z.infer<typeof ReflectionEvent>;
+
 /** The payload of one immutable session event (a member of the session's grow-only set). */
 export const SessionEventData = z.discriminatedUnion('type', [
   UserMessageEvent,
@@ -137,6 +153,7 @@ export const SessionEventData = z.discriminatedUnion('type', [
   CommandRunEvent,
   ModelCallEvent,
   ContextCompactedEvent,
+  ReflectionEvent,
   ErrorEvent,
 ]);
 export type SessionEventData = z.infer<typeof SessionEventData>;

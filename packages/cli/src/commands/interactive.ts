@@ -6,9 +6,11 @@ import {
   startSessionCodeIndex,
   terminalView,
 } from '../agent-session.js';
-import type { SessionCodeIndex } from '../agent-session.js';
+import type { AgentRunner, SessionCodeIndex, Terminal } from '../agent-session.js';
 import { createLineReader } from '../input/line-reader.js';
+import type { LineReader } from '../input/line-reader.js';
 import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
+import { reviewProposals, settleProposals } from '../memory-review.js';
 import { chooseModel } from '../model-choice.js';
 import {
   approvalPolicyFrom,
@@ -18,6 +20,7 @@ import {
   titleFrom,
 } from '../runtime.js';
 import type { AgentFlags, Settings } from '../runtime.js';
+import type { Style } from '../render/style.js';
 
 const HELP = `Type a task or a follow-up and press Enter. Commands:
   /help      show this help
@@ -135,11 +138,51 @@ async function converse(options: {
         release();
       }
     }
-    if (sessionId) terminal.stderr.write(style.dim(`Session ${sessionId} saved.\n`));
+    if (sessionId) {
+      await reflectAtExit({ runner, sessionId, reader, flags, terminal, style });
+      terminal.stderr.write(style.dim(`Session ${sessionId} saved.\n`));
+    }
     return 0;
   } finally {
     reader.close();
     if (!resume) store.close();
     await choice.model.dispose?.();
+  }
+}
+
+/**
+ * The end of an interactive session: if it changed code since it last reflected, the model
+ * proposes what to remember, and each proposal is shown to accept, edit, discard or leave for
+ * later (`--auto-accept-memory`, from `sessions resume`, accepts them). Ctrl-C skips it.
+ */
+async function reflectAtExit(options: {
+  runner: AgentRunner;
+  sessionId: string;
+  reader: LineReader;
+  flags: AgentFlags;
+  terminal: Terminal;
+  style: Style;
+}): Promise<void> {
+  const { runner, sessionId, reader, terminal, style } = options;
+  const controller = new AbortController();
+  reader.onInterrupt(() => controller.abort());
+  const release = cancelOnInterrupt(controller, terminal.stderr);
+  try {
+    const reflection = await runner.reflect({ sessionId, signal: controller.signal });
+    const output = {
+      memory: runner.memory,
+      sessionId,
+      stderr: terminal.stderr,
+      style,
+      json: false,
+      announce: runner.announce,
+    };
+    if (options.flags.autoAcceptMemory === true) {
+      settleProposals(reflection, { ...output, autoAccept: true });
+    } else {
+      await reviewProposals(reflection, { ...output, reader });
+    }
+  } finally {
+    release();
   }
 }

@@ -12,6 +12,7 @@ import type { SessionCodeIndex, Terminal } from '../agent-session.js';
 import { createLineReader } from '../input/line-reader.js';
 import type { LineReader } from '../input/line-reader.js';
 import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
+import { settleProposals } from '../memory-review.js';
 import { chooseModel } from '../model-choice.js';
 import type { ModelChoice } from '../model-choice.js';
 import {
@@ -121,6 +122,22 @@ export async function runInSession(options: {
       ...(options.userMessage === undefined ? {} : { userMessage: options.userMessage }),
       signal: controller.signal,
     });
+    if (result.outcome === 'completed') {
+      // The session ends here: if it changed code, the model proposes what to remember.
+      const reflection = await runner.reflect({
+        sessionId: options.sessionId,
+        signal: controller.signal,
+      });
+      settleProposals(reflection, {
+        memory: runner.memory,
+        sessionId: options.sessionId,
+        stderr: terminal.stderr,
+        style: view.style,
+        json: flags.json === true,
+        announce: runner.announce,
+        autoAccept: flags.autoAcceptMemory === true,
+      });
+    }
     return exitCodeFor(result.outcome);
   } finally {
     release();

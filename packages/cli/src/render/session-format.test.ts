@@ -114,4 +114,29 @@ describe('formatSessionDetail', () => {
     expect(text).toMatch(/file\s+parser\.py {2}\+3 -1 {2}aaaaaaaaaa → bbbbbbbbbb/);
     expect(text).toMatch(/error\s+model: The connection broke\./);
   });
+
+  it('shows what a reflection proposed and dropped, or why it proposed nothing', () => {
+    const recordId = '01a2108e-8ebc-72a2-8b8b-0884facb3ae7';
+    const text = formatSessionDetail(
+      session,
+      [
+        {
+          type: 'reflection',
+          step: 4,
+          proposed: [{ recordId, kind: 'fix', title: 'add() must add' }],
+          dropped: [{ reason: 'A call to read_file: only remember calls are taken.' }],
+        },
+        { type: 'reflection', step: 6, proposed: [], dropped: [], error: 'Server answered 500.' },
+      ].map((data, index) => event(data as SessionEventData, index)),
+      style,
+    );
+    expect(text).toContain(
+      [
+        'reflection proposed 1 memory record',
+        `                     fix add() must add  ${recordId}`,
+        '                     dropped: A call to read_file: only remember calls are taken.',
+      ].join('\n'),
+    );
+    expect(text).toMatch(/reflection nothing proposed: Server answered 500\./);
+  });
 });

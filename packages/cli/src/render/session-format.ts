@@ -151,6 +151,23 @@ function formatEvent(event: SessionEvent, style: Style): string[] {
       return [
         `${at}  ${label('compacted')} ${style.yellow(`${data.tokensBefore} → ${data.tokensAfter} tokens`)} to fit a ${data.contextWindow}-token window (${data.elidedToolCallIds.length} old tool output${data.elidedToolCallIds.length === 1 ? '' : 's'} elided)`,
       ];
+    case 'reflection': {
+      if (data.error !== undefined) {
+        return [`${at}  ${label('reflection')} ${style.yellow('nothing proposed')}: ${data.error}`];
+      }
+      const proposed = data.proposed.map((record) =>
+        indent(`${style.bold(record.kind)} ${record.title}  ${style.dim(record.recordId)}`),
+      );
+      const dropped = data.dropped.map((item) =>
+        style.dim(indent(`dropped: ${oneLine(item.reason, 160)}`)),
+      );
+      const count = data.proposed.length;
+      return [
+        `${at}  ${label('reflection')} ${count === 0 ? 'nothing to remember' : `proposed ${count} memory record${count === 1 ? '' : 's'}`}`,
+        ...proposed,
+        ...dropped,
+      ];
+    }
     case 'error':
       return [`${at}  ${label('error')} ${style.red(data.kind)}: ${data.message}`];
   }

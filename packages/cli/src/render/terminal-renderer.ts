@@ -48,6 +48,7 @@ export function createTerminalRenderer(
         break;
       case 'session.event-recorded': {
         const { data } = event.event;
+        if (data.type === 'reflection') spinner.stop();
         if (!resumedRun || data.type !== 'model-call') break;
         resumedRun = false;
         const note = resumeNote(data.inputTokens, data.evaluatedInputTokens);
@@ -60,6 +61,10 @@ export function createTerminalRenderer(
       }
       case 'step.started':
         spinner.start('waiting for the model');
+        break;
+      case 'reflection.started':
+        endText();
+        spinner.start('asking what to remember');
         break;
       case 'assistant.text-streamed':
         spinner.stop();

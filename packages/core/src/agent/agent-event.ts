@@ -46,6 +46,16 @@ export type AgentEvent =
       errorKind?: ToolErrorKind;
     }
   | { type: 'session.event-recorded'; event: SessionEvent }
+  /** The end-of-session reflection asks the model what to remember (a `reflection` event ends it). */
+  | { type: 'reflection.started'; sessionId: string; step: number }
+  /** A proposed memory record was accepted (perhaps edited first) or discarded (retired). */
+  | {
+      type: 'memory.reviewed';
+      sessionId: string;
+      recordId: string;
+      status: 'accepted' | 'retired';
+      edited: boolean;
+    }
   /** The code index is still being brought up to date while a turn waits for it. */
   | { type: 'index.build-progressed'; done: number; total: number }
   /** The code index was brought up to date: `indexed` files were read again, the rest kept. */

@@ -13,7 +13,7 @@ import { toolSpecForProfile } from '../prompt/prompt-profile.js';
 import type { PromptProfile } from '../prompt/prompt-profile.js';
 import type { ProjectRules } from '../prompt/project-rules.js';
 import { toToolSpec } from '../tool/tool.js';
-import type { AnyTool, CodeSearch, ToolResult } from '../tool/tool.js';
+import type { AnyTool, CodeSearch, ToolMemory, ToolResult } from '../tool/tool.js';
 import type { AgentEvent, RunTotals } from './agent-event.js';
 import type { ApprovalPrompt } from './approval-policy.js';
 import {
@@ -22,15 +22,12 @@ import {
   outputReserve,
   planCompaction,
 } from './context-budget.js';
-import {
-  conversationFromEvents,
-  nextStep,
-  projectRulesOf,
-  userTurnContent,
-} from './conversation.js';
-import { streamModelTurn } from './model-turn.js';
-import type { ModelTurn } from './model-turn.js';
+import { nextStep, projectRulesOf, sessionMessages, userTurnContent } from './conversation.js';
+import { assistantEvent, modelCallEvent, streamModelTurn } from './model-turn.js';
+import { changedCodeSinceReflection, reflectOnSession } from './reflection.js';
+import type { ReflectionResult } from './reflection.js';
 import { prepareToolCall, runToolCall, toolResultText } from './tool-call-execution.js';
+import { workPathsOf } from './work-paths.js';
 
 /** The slice of the session store the loop needs. */
 export interface SessionRecorder {
@@ -68,13 +65,30 @@ export interface AgentOptions {
   loadProjectRules?: (projectRoot: string) => ProjectRules;
   /**
    * The volatile context appended to each new user message (time, git status, the repository
-   * map ranked for the message). Recorded with the message, so a replay sends the same bytes.
-   * `signal` is the run's: a context that waits (for the code index) stops waiting when it aborts.
+   * map and the project memory relevant to the message and the current work). Recorded with the
+   * message, so a replay sends the same bytes. `signal` is the run's: a context that waits (for
+   * the code index) stops waiting when it aborts.
    */
-  turnContext?: (userMessage: string, signal: AbortSignal) => Promise<string | undefined>;
+  turnContext?: (
+    userMessage: string,
+    signal: AbortSignal,
+    work: TurnWork,
+  ) => Promise<string | undefined>;
   /** The project's code index, offered to tools (search_code). */
   codeSearch?: CodeSearch;
+  /**
+   * The project memory, offered to tools (remember proposes records, recall searches) and asked
+   * for proposals by `reflect`. Without it those tools answer that there is no memory.
+   */
+  memory?: ToolMemory['store'];
   monotonicNow?: () => number;
+}
+
+/** What a turn's context may know of the session besides the message. */
+export interface TurnWork {
+  sessionId: string;
+  /** Files the session has read or changed so far, most recent first (`workPathsOf`). */
+  workPaths: readonly string[];
 }
 
 export interface RunInput {
@@ -96,6 +110,12 @@ export interface RunResult {
 
 export interface Agent {
   run(input: RunInput): Promise<RunResult>;
+  /**
+   * The end-of-session reflection (`agent/reflection.ts`): when files changed since the session
+   * last reflected, one model call with the session's prefix asks for `remember` calls, which
+   * become `proposed` records. Skipped (no call) without memory, a remember tool or a change.
+   */
+  reflect(input: { sessionId: string; signal?: AbortSignal }): Promise<ReflectionResult>;
 }
 
 /**
@@ -110,6 +130,58 @@ export function createAgent(options: AgentOptions): Agent {
   const toolsByName = new Map(options.tools.map((tool) => [tool.name, tool]));
   const profile = options.promptProfile ?? 'full';
   const toolSpecs = options.tools.map((tool) => toolSpecForProfile(toToolSpec(tool), profile));
+  const modelName = `${model.provider}/${model.modelId}`;
+
+  const requestMessages = (history: readonly SessionEvent[]): ModelMessage[] =>
+    sessionMessages(systemPrompt, history);
+
+  const toolMemory = (sessionId: string): ToolMemory | undefined =>
+    options.memory === undefined
+      ? undefined
+      : {
+          store: options.memory,
+          sessionId,
+          model: modelName,
+          workPaths: () => workPathsOf(sessions.events(sessionId)),
+        };
+
+  const recorder =
+    (sessionId: string) =>
+    (...data: SessionEventData[]): void => {
+      for (const event of sessions.appendEvents(sessionId, data)) {
+        events.emit({ type: 'session.event-recorded', event });
+      }
+    };
+
+  async function reflect(input: {
+    sessionId: string;
+    signal?: AbortSignal;
+  }): Promise<ReflectionResult> {
+    const { sessionId } = input;
+    const memory = toolMemory(sessionId);
+    const remember = toolsByName.get('remember');
+    if (memory === undefined || remember === undefined) {
+      return { proposed: [], dropped: [], skipped: 'no-memory' };
+    }
+    const history = sessions.events(sessionId);
+    if (!changedCodeSinceReflection(history)) {
+      return { proposed: [], dropped: [], skipped: 'no-changes' };
+    }
+    const step = nextStep(history);
+    events.emit({ type: 'reflection.started', sessionId, step });
+    return reflectOnSession({
+      model,
+      messages: requestMessages(history),
+      tools: toolSpecs,
+      remember,
+      memory,
+      projectRoot,
+      step,
+      signal: input.signal ?? new AbortController().signal,
+      record: recorder(sessionId),
+      monotonicNow,
+    });
+  }
 
   /**
    * Something unexpected (a full disk, a bug) must not leave the session looking `running`
@@ -135,28 +207,18 @@ export function createAgent(options: AgentOptions): Agent {
     const signal = input.signal ?? new AbortController().signal;
     let history = sessions.events(sessionId);
     const resumed = history.length > 0;
-    let rules = projectRulesOf(history);
-    if (rules === undefined && options.loadProjectRules) {
+    if (projectRulesOf(history) === undefined && options.loadProjectRules) {
       const loaded = options.loadProjectRules(projectRoot);
       sessions.appendEvent(sessionId, { type: 'project-rules', ...loaded });
       history = sessions.events(sessionId);
-      rules = loaded.text;
     }
-    const system =
-      rules === undefined || rules === '' ? systemPrompt : `${systemPrompt}\n\n${rules}`;
-    const messages: ModelMessage[] = [
-      { role: 'system', content: system },
-      ...conversationFromEvents(history),
-    ];
+    const messages = requestMessages(history);
     let step = nextStep(history);
     const totals: RunTotals = { steps: 0, inputTokens: 0, outputTokens: 0 };
     let finalText = '';
 
-    const record = (...data: SessionEventData[]): void => {
-      for (const event of sessions.appendEvents(sessionId, data)) {
-        events.emit({ type: 'session.event-recorded', event });
-      }
-    };
+    const record = recorder(sessionId);
+    const memory = toolMemory(sessionId);
     const finish = (outcome: RunOutcome, error?: { kind: string; message: string }): RunResult => {
       sessions.update(sessionId, { status: outcome });
       const result: RunResult = { outcome, finalText, totals, ...(error ? { error } : {}) };
@@ -181,7 +243,10 @@ export function createAgent(options: AgentOptions): Agent {
       resumed,
     });
     if (input.userMessage !== undefined) {
-      const context = await options.turnContext?.(input.userMessage, signal);
+      const context = await options.turnContext?.(input.userMessage, signal, {
+        sessionId,
+        workPaths: workPathsOf(history),
+      });
       record({
         type: 'user-message',
         text: input.userMessage,
@@ -326,6 +391,7 @@ export function createAgent(options: AgentOptions): Agent {
           signal: callSignal,
           toolCallId: call.id,
           ...(options.codeSearch ? { codeSearch: options.codeSearch } : {}),
+          ...(memory === undefined ? {} : { memory }),
         },
       });
       record(...(result.effects ?? []).map((effect) => ({ ...effect, toolCallId: call.id })), {
@@ -352,32 +418,5 @@ export function createAgent(options: AgentOptions): Agent {
     }
   }
 
-  return { run };
-}
-
-function modelCallEvent(model: LanguageModel, step: number, turn: ModelTurn): SessionEventData {
-  return {
-    type: 'model-call',
-    step,
-    provider: model.provider,
-    model: model.modelId,
-    inputTokens: turn.usage?.inputTokens ?? null,
-    outputTokens: turn.usage?.outputTokens ?? null,
-    ...(turn.usage?.evaluatedInputTokens === undefined
-      ? {}
-      : { evaluatedInputTokens: turn.usage.evaluatedInputTokens }),
-    timeToFirstTokenMs: turn.timeToFirstTokenMs,
-    durationMs: turn.durationMs,
-    finishReason: turn.finishReason,
-  };
-}
-
-function assistantEvent(step: number, turn: ModelTurn, partial: boolean): SessionEventData {
-  return {
-    type: 'assistant-message',
-    step,
-    text: turn.text,
-    ...(turn.reasoning === '' ? {} : { reasoning: turn.reasoning }),
-    partial,
-  };
+  return { run, reflect };
 }

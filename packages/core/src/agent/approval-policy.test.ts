@@ -21,13 +21,15 @@ function tool(name: string, access: ToolAccess): AnyTool {
 
 describe('decideApproval', () => {
   it.each([
-    ['read-only', ['allow', 'deny', 'deny']],
-    ['ask', ['allow', 'ask', 'ask']],
-    ['auto-edit', ['allow', 'allow', 'ask']],
-    ['full-auto', ['allow', 'allow', 'allow']],
-  ] as const)('%s decides read, write, command as %j', (policy, expected) => {
+    ['read-only', ['allow', 'deny', 'deny', 'deny']],
+    ['ask', ['allow', 'ask', 'ask', 'allow']],
+    ['auto-edit', ['allow', 'allow', 'ask', 'allow']],
+    ['full-auto', ['allow', 'allow', 'allow', 'allow']],
+  ] as const)('%s decides read, write, command, memory as %j', (policy, expected) => {
     expect(
-      (['read', 'write', 'command'] as const).map((access) => decideApproval(policy, access)),
+      (['read', 'write', 'command', 'memory'] as const).map((access) =>
+        decideApproval(policy, access),
+      ),
     ).toEqual(expected);
   });
 });

@@ -6,15 +6,19 @@ export type ApprovalDecision = 'allow' | 'ask' | 'deny';
 /**
  * What a policy does with each kind of access:
  *
- * | policy     | read  | write | command |
- * |------------|-------|-------|---------|
- * | read-only  | allow | deny  | deny    |
- * | ask        | allow | ask   | ask     |
- * | auto-edit  | allow | allow | ask     |
- * | full-auto  | allow | allow | allow   |
+ * | policy     | read  | write | command | memory |
+ * |------------|-------|-------|---------|--------|
+ * | read-only  | allow | deny  | deny    | deny   |
+ * | ask        | allow | ask   | ask     | allow  |
+ * | auto-edit  | allow | allow | ask     | allow  |
+ * | full-auto  | allow | allow | allow   | allow  |
+ *
+ * `memory` (remember) only proposes a record that a person reviews later, so nothing asks first;
+ * a read-only run writes nothing at all, memory included.
  */
 export function decideApproval(policy: ApprovalPolicy, access: ToolAccess): ApprovalDecision {
   if (access === 'read') return 'allow';
+  if (access === 'memory') return policy === 'read-only' ? 'deny' : 'allow';
   switch (policy) {
     case 'read-only':
       return 'deny';

@@ -83,6 +83,19 @@ export function conversationFromEvents(events: readonly SessionEvent[]): ModelMe
   return messages;
 }
 
+/**
+ * The start of every request of a session: the system prompt with the project rules the session
+ * loaded (the stable prefix), then the conversation rebuilt from its events.
+ */
+export function sessionMessages(
+  systemPrompt: string,
+  events: readonly SessionEvent[],
+): ModelMessage[] {
+  const rules = projectRulesOf(events);
+  const system = rules === undefined || rules === '' ? systemPrompt : `${systemPrompt}\n\n${rules}`;
+  return [{ role: 'system', content: system }, ...conversationFromEvents(events)];
+}
+
 /** A user turn as the model sees it: the message, then its volatile context at the tail. */
 export function userTurnContent(text: string, context: string | undefined): string {
   return context === undefined || context === ''

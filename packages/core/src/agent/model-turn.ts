@@ -1,4 +1,10 @@
-import type { FinishReason, LanguageModel, ModelRequest, StreamPart } from '@outpost/protocol';
+import type {
+  FinishReason,
+  LanguageModel,
+  ModelRequest,
+  SessionEventData,
+  StreamPart,
+} from '@outpost/protocol';
 import { collectStream } from '../model/stream-result.js';
 import type { StreamResult } from '../model/stream-result.js';
 
@@ -58,5 +64,38 @@ export async function streamModelTurn(options: {
     finishReason: result.error ? 'error' : (result.finishReason ?? 'other'),
     timeToFirstTokenMs,
     durationMs: monotonicNow() - started,
+  };
+}
+
+/** The `model-call` event of a turn: tokens, timing and finish reason. */
+export function modelCallEvent(
+  model: LanguageModel,
+  step: number,
+  turn: ModelTurn,
+): SessionEventData {
+  return {
+    type: 'model-call',
+    step,
+    provider: model.provider,
+    model: model.modelId,
+    inputTokens: turn.usage?.inputTokens ?? null,
+    outputTokens: turn.usage?.outputTokens ?? null,
+    ...(turn.usage?.evaluatedInputTokens === undefined
+      ? {}
+      : { evaluatedInputTokens: turn.usage.evaluatedInputTokens }),
+    timeToFirstTokenMs: turn.timeToFirstTokenMs,
+    durationMs: turn.durationMs,
+    finishReason: turn.finishReason,
+  };
+}
+
+/** The `assistant-message` event of a turn; `partial` when a failed stream cut it off. */
+export function assistantEvent(step: number, turn: ModelTurn, partial: boolean): SessionEventData {
+  return {
+    type: 'assistant-message',
+    step,
+    text: turn.text,
+    ...(turn.reasoning === '' ? {} : { reasoning: turn.reasoning }),
+    partial,
   };
 }

@@ -15,10 +15,14 @@ import { createEventBus } from '../events/event-bus.js';
 import { loadProjectRules } from '../prompt/project-rules.js';
 import { openStore } from '../store/store.js';
 import type { Store } from '../store/store.js';
+import { createInMemoryMemoryStore } from '../memory/__fixtures__/in-memory-memory-store.js';
 import { createDefaultTools } from '../tool/default-tools.js';
+import { createMemoryTools } from '../tool/memory-tools.js';
 import type { AgentEvent } from './agent-event.js';
 import { createAgent } from './agent-loop.js';
+import type { TurnWork } from './agent-loop.js';
 import { createNonInteractiveApprovalPrompt } from './approval-policy.js';
+import { describeMemory } from './memory-context.js';
 import { describeRepoMap } from './repo-map.js';
 
 let projectRoot: string;
@@ -156,5 +160,101 @@ describe('the repository map', () => {
     } finally {
       index.close();
     }
+  });
+});
+
+describe('project memory', () => {
+  it('puts accepted records relevant to the message and the work in the turn context, never in the prefix; tools propose and recall', async () => {
+    const memory = createInMemoryMemoryStore();
+    const alpha = memory.add({
+      kind: 'convention',
+      title: 'a.txt holds one word per line',
+      body: 'Keep it sorted; the loader relies on it.',
+      paths: ['a.txt'],
+      status: 'accepted',
+    });
+    const retired = memory.add({
+      kind: 'decision',
+      title: 'a.txt is generated',
+      body: 'No longer true.',
+      paths: ['a.txt'],
+      status: 'accepted',
+    });
+    memory.setStatus(retired.id, 'retired');
+    memory.add({ kind: 'fact', title: 'a.txt proposal', body: 'Unreviewed.', status: 'proposed' });
+    const model = new FakeLanguageModel().push(
+      reply().toolCall('read_file', { path: 'a.txt' }),
+      reply().text('It says alpha.'),
+      reply()
+        .toolCall('recall', { query: 'sorted loader' })
+        .toolCall('remember', {
+          kind: 'fact',
+          title: 'alpha comes first',
+          body: 'The first word of a.txt is alpha.',
+          paths: ['a.txt'],
+        }),
+      reply().text('Noted.'),
+    );
+    const works: TurnWork[] = [];
+    const agent = createAgent({
+      model,
+      tools: [...createDefaultTools(), ...createMemoryTools({ recall: true })],
+      sessions: store.sessions,
+      events: createEventBus<AgentEvent>(),
+      approval: { policy: 'auto-edit', prompt: createNonInteractiveApprovalPrompt('auto-edit') },
+      projectRoot,
+      systemPrompt: 'You are a test agent.',
+      maxSteps: 10,
+      memory,
+      turnContext: (message, _signal, work) => {
+        works.push(work);
+        return Promise.resolve(
+          describeMemory({ memory, message, workPaths: work.workPaths, tokenBudget: 500 }),
+        );
+      },
+    });
+    const session = store.sessions.create({
+      title: 't',
+      projectRoot,
+      provider: model.provider,
+      model: model.modelId,
+    });
+    await agent.run({ sessionId: session.id, userMessage: 'What is in the file?' });
+    await agent.run({ sessionId: session.id, userMessage: 'Anything to keep in mind?' });
+
+    // The first message names no file and matches no record; the second comes after a.txt was read.
+    expect(works.map((work) => work.workPaths)).toEqual([[], ['a.txt']]);
+    const [first, , third, fourth] = model.calls;
+    expect(first?.messages.at(-1)?.content).toBe('What is in the file?');
+    const context = /<context>\n([\s\S]*)\n<\/context>$/.exec(
+      third?.messages.at(-1)?.content ?? '',
+    )?.[1];
+    expect(context?.split('\n')).toEqual([
+      'Project memory (accepted records that may apply; recall finds more):',
+      expect.stringMatching(
+        /^- \[convention [0-9a-f-]+\] a\.txt holds one word per line: Keep it sorted/,
+      ),
+    ]);
+    for (const call of model.calls) {
+      expect(call.messages[0]?.content).not.toContain('a.txt');
+      expect(JSON.stringify(call.messages)).not.toContain('a.txt is generated');
+      expect(JSON.stringify(call.messages)).not.toContain('a.txt proposal');
+    }
+    expect(third?.tools).toEqual(first?.tools);
+    // recall answers from accepted records; remember proposes one, with provenance.
+    const results = fourth?.messages.filter((message) => message.role === 'tool') ?? [];
+    expect(results.at(-2)?.content).toMatch(
+      /^1 record, best first:\n\[convention [0-9a-f-]+\] a\.txt holds/,
+    );
+    expect(results.at(-1)?.content).toMatch(/^Proposed memory [0-9a-f-]+: "alpha comes first"/);
+    expect(memory.list({ statuses: ['proposed'] }).map((record) => record.title)).toEqual([
+      'alpha comes first',
+      'a.txt proposal',
+    ]);
+    expect(memory.list({ statuses: ['proposed'] })[0]?.provenance).toMatchObject({
+      session: session.id,
+      model: 'fake/fake-model',
+    });
+    expect(alpha.status).toBe('accepted');
   });
 });

@@ -45,6 +45,16 @@ export const OutpostConfig = z
       })
       .strict()
       .optional(),
+    /** Project memory in sessions (docs/architecture/memory.md). */
+    memory: z
+      .object({
+        /** Most tokens of accepted records in each turn's context (default: from the prompt profile); 0: none. */
+        tokens: z.number().int().min(0).max(16_000).optional(),
+        /** `false`: no end-of-session reflection (the model proposes no records after changing code). */
+        reflect: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     /**
      * An embedding model for the code index's optional semantic signal: a GGUF file run
      * in-process, or a model of an Ollama or OpenAI-compatible server (`baseUrl`).

@@ -56,6 +56,18 @@ export const REPO_MAP_TOKENS: Record<PromptProfile, number> = {
   full: 1000,
 };
 
+/**
+ * Most tokens of project memory (`agent/memory-context.ts`: the accepted records relevant to the
+ * message) each profile puts in a user turn's context: one or two records for a small window or a
+ * slow prefill, about five for a large one. `"memory": { "tokens": N }` in the config overrides it
+ * (0: none).
+ */
+export const MEMORY_TOKENS: Record<PromptProfile, number> = {
+  tiny: 100,
+  compact: 250,
+  full: 500,
+};
+
 /** A tool spec as a profile sends it. `full` is the spec unchanged. */
 export function toolSpecForProfile(spec: ToolSpec, profile: PromptProfile): ToolSpec {
   if (profile === 'full') return spec;

@@ -1,6 +1,7 @@
 import { SessionEventData, SessionFields, type SessionFieldName } from '@outpost/protocol';
 import { z } from 'zod';
 import { StoreError } from '../errors/store-error.js';
+import { MemoryFields, type MemoryFieldName } from '../memory/memory-fields.js';
 import { cachedStatement, type SqliteDatabase } from './database.js';
 import { compareOps, type StoredOp } from './stored-op.js';
 
@@ -39,6 +40,20 @@ const sessionColumns: Record<SessionFieldName, string> = {
   updatedAt: 'updated_at',
 };
 
+/** `memory` fields and their columns; arrays and objects are stored as JSON text. */
+const memoryColumns: Record<MemoryFieldName, string> = {
+  project: 'project',
+  provenance: 'provenance',
+  title: 'title',
+  body: 'body',
+  kind: 'kind',
+  tags: 'tags',
+  paths: 'paths',
+  links: 'links',
+  status: 'status',
+  updatedAt: 'updated_at',
+};
+
 interface VersionRow {
   hlc: string;
   device: string;
@@ -56,6 +71,8 @@ export function applyOp(db: SqliteDatabase, op: StoredOp): ApplyOutcome {
       return applySessionField(db, op);
     case 'session-event':
       return applySessionEvent(db, op);
+    case 'memory':
+      return applyMemoryField(db, op);
     default:
       return 'ignored';
   }
@@ -76,6 +93,30 @@ function applySessionField(db: SqliteDatabase, op: StoredOp): ApplyOutcome {
       `INSERT INTO sessions (id, ${column}) VALUES (?, ?)
        ON CONFLICT (id) DO UPDATE SET ${column} = excluded.${column}`,
     ).run(op.record, parsed.data);
+  }
+  return outcome;
+}
+
+/**
+ * `memory` records: per-field last-writer-wins, exactly like sessions. Only the shape of a value is
+ * checked here (a record's limits are enforced where a local write enters the store), so a value a
+ * newer client may write is merged the same way on every replica.
+ */
+function applyMemoryField(db: SqliteDatabase, op: StoredOp): ApplyOutcome {
+  if (!Object.hasOwn(memoryColumns, op.field)) return 'ignored';
+  const field = op.field as MemoryFieldName;
+  const parsed = MemoryFields.shape[field].safeParse(op.value);
+  if (!parsed.success) return 'ignored';
+
+  const outcome = mergeLastWriterWins(db, op);
+  if (outcome === 'applied') {
+    const column = memoryColumns[field];
+    const value = parsed.data;
+    cachedStatement<[string, unknown]>(
+      db,
+      `INSERT INTO memory (id, ${column}) VALUES (?, ?)
+       ON CONFLICT (id) DO UPDATE SET ${column} = excluded.${column}`,
+    ).run(op.record, typeof value === 'object' ? JSON.stringify(value) : value);
   }
   return outcome;
 }

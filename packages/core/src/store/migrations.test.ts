@@ -82,7 +82,7 @@ describe('migrate', () => {
 
   it('rolls back a migration that fails, leaving the earlier ones in place', () => {
     const failing: Migration = {
-      version: 2,
+      version: migrations.length + 1,
       name: 'fails-halfway',
       up(db) {
         db.exec('CREATE TABLE half_done (x INTEGER)');
@@ -93,7 +93,7 @@ describe('migrate', () => {
       expect(() => migrate(db, { now: () => 1, migrations: [...migrations, failing] })).toThrow(
         'disk on fire',
       );
-      expect(schemaVersion(db)).toBe(1);
+      expect(schemaVersion(db)).toBe(migrations.length);
       expect(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").get()).toBe(
         undefined,
       );
@@ -118,7 +118,10 @@ describe('migrate', () => {
     );
     expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(hash);
     withDatabase(path, (db) => {
-      expect(migrationRows(db).map((row) => row.version)).toEqual([1, 99]);
+      expect(migrationRows(db).map((row) => row.version)).toEqual([
+        ...migrations.map((migration) => migration.version),
+        99,
+      ]);
     });
   });
 
@@ -131,9 +134,10 @@ describe('migrate', () => {
 
   it('rejects a migration list with gaps', () => {
     withDatabase(path, (db) => {
-      const broken: Migration = { version: 3, name: 'skips-two', up() {} };
+      const version = migrations.length + 2;
+      const broken: Migration = { version, name: 'skips-one', up() {} };
       expect(() => migrate(db, { now: () => 1, migrations: [...migrations, broken] })).toThrow(
-        /has version 3, expected 2/,
+        `has version ${version}, expected ${version - 1}`,
       );
       expect(schemaVersion(db)).toBe(0);
     });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { SessionEventData, SessionFields } from '@outpost/protocol';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MEMORY_KINDS, MEMORY_STATUSES, type MemoryPatch } from '../memory/memory-types.js';
 import {
   createFakeClock,
   createTemporaryDirectory,
@@ -115,8 +116,31 @@ const fieldUpdate: fc.Arbitrary<Partial<SessionFields>> = fc.record(
   { requiredKeys: [] },
 );
 
+const memoryTitle = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ]{0,30}$/);
+const memoryBody = fc.stringMatching(/^[a-z][a-z0-9 \n`#]{0,60}$/);
+const memoryTags = fc.uniqueArray(fc.constantFrom('build', 'ci', 'parser', 'store'), {
+  maxLength: 3,
+});
+const memoryPaths = fc.uniqueArray(fc.constantFrom('src/a.ts', 'src/b', 'docs/c.md'), {
+  maxLength: 2,
+});
+const memoryPatch: fc.Arbitrary<MemoryPatch> = fc.record(
+  {
+    title: memoryTitle,
+    body: memoryBody,
+    kind: fc.constantFrom(...MEMORY_KINDS),
+    tags: memoryTags,
+    paths: memoryPaths,
+  },
+  { requiredKeys: [] },
+);
+const memoryProject = { projectRoot: '/repo' };
+
 type Command =
   | { type: 'create'; title: string }
+  | { type: 'remember'; title: string; body: string; kind: (typeof MEMORY_KINDS)[number] }
+  | { type: 'edit-memory'; record: number; patch: MemoryPatch }
+  | { type: 'memory-status'; record: number; status: (typeof MEMORY_STATUSES)[number] }
   | { type: 'update'; session: number; fields: Partial<SessionFields> }
   | { type: 'event'; session: number; data: SessionEventData }
   | { type: 'wait'; milliseconds: number }
@@ -141,6 +165,31 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     weight: 5,
   },
   {
+    arbitrary: fc.record({
+      type: fc.constant('remember' as const),
+      title: memoryTitle,
+      body: memoryBody,
+      kind: fc.constantFrom(...MEMORY_KINDS),
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      type: fc.constant('edit-memory' as const),
+      record: fc.nat(),
+      patch: memoryPatch,
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      type: fc.constant('memory-status' as const),
+      record: fc.nat(),
+      status: fc.constantFrom(...MEMORY_STATUSES),
+    }),
+    weight: 1,
+  },
+  {
     arbitrary: fc.record({ type: fc.constant('wait' as const), milliseconds: fc.nat(5_000) }),
     weight: 1,
   },
@@ -158,7 +207,23 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 function run(store: Store, clock: FakeClock, step: Command): Store {
   const sessions = store.sessions.list().map((session) => session.id);
   const pick = (index: number) => sessions[index % sessions.length];
+  const memory = store.memory(memoryProject);
+  const records = memory.list().map((record) => record.id);
+  const pickRecord = (index: number) => records[index % records.length];
   switch (step.type) {
+    case 'remember':
+      memory.add({ title: step.title, body: step.body, kind: step.kind, status: 'proposed' });
+      return store;
+    case 'edit-memory': {
+      const id = pickRecord(step.record);
+      if (id !== undefined && Object.keys(step.patch).length > 0) memory.update(id, step.patch);
+      return store;
+    }
+    case 'memory-status': {
+      const id = pickRecord(step.record);
+      if (id !== undefined) memory.setStatus(id, step.status);
+      return store;
+    }
     case 'create':
       store.sessions.create({ ...fields, title: step.title });
       return store;
@@ -196,8 +261,30 @@ describe('rebuildFromOpLog', () => {
     store = run(store, clock, { type: 'reopen', clockJump: -60_000 });
     store.sessions.appendEvent(second.id, { type: 'user-message', text: 'and now this' });
     store.sessions.update(second.id, { status: 'failed' });
+    const memory = store.memory(memoryProject);
+    const record = memory.add({
+      title: 'Port with the ESM flag',
+      body: 'Use `--experimental-vm-modules` for jest.',
+      kind: 'fix',
+      tags: ['esm'],
+      paths: ['jest.config.js'],
+      links: [{ type: 'session', id: first.id }],
+      status: 'proposed',
+      session: first.id,
+      model: 'ollama/m',
+    });
+    clock.advance(100);
+    memory.update(record.id, { title: 'Run jest with the ESM flag', tags: ['esm', 'tests'] });
+    memory.setStatus(record.id, 'accepted');
+    store.memory({ projectRoot: '/other' }).add({
+      title: 'Elsewhere',
+      body: 'Another project.',
+      kind: 'fact',
+      status: 'accepted',
+    });
 
     const built = store.readMaterializedState();
+    expect(built.memory).toHaveLength(2);
     expect(built.sessions).toHaveLength(2);
     expect(built.session_events).toHaveLength(sampleEvents.length + 1);
     expect(built.field_history.length).toBeGreaterThan(0);
@@ -208,7 +295,8 @@ describe('rebuildFromOpLog', () => {
     // It also repairs derived tables that were damaged.
     const db = openDatabase({ path: store.path, keyHex: TEST_KEY });
     db.exec(
-      "DELETE FROM session_events; DELETE FROM field_history; UPDATE sessions SET title = 'x'",
+      "DELETE FROM session_events; DELETE FROM field_history; UPDATE sessions SET title = 'x'; " +
+        "UPDATE memory SET status = 'retired'",
     );
     db.close();
     expect(store.readMaterializedState()).not.toEqual(built);
@@ -273,6 +361,47 @@ describe('last-writer-wins merge', () => {
     b.close();
   });
 
+  it('merges concurrent edits of a memory record field by field', () => {
+    const clockA = createFakeClock(Date.UTC(2025, 0, 1, 12));
+    const clockB = createFakeClock(Date.UTC(2025, 0, 1, 12));
+    const a = openStore({ path: newPath(), keyHex: TEST_KEY, now: clockA.now });
+    const b = openStore({ path: newPath(), keyHex: TEST_KEY, now: clockB.now });
+    const record = a.memory(memoryProject).add({
+      title: 'Use pnpm',
+      body: 'Not npm.',
+      kind: 'convention',
+      status: 'proposed',
+    });
+    deliver(a.ops(), b.path);
+
+    // Offline, B retitles and accepts the record; later, A retitles it and changes its body.
+    // Each field goes to its latest writer; the losing titles are kept in field_history.
+    clockB.advance(5);
+    b.memory(memoryProject).update(record.id, { title: 'Use pnpm (B)' });
+    b.memory(memoryProject).setStatus(record.id, 'accepted');
+    clockA.advance(10);
+    a.memory(memoryProject).update(record.id, { title: 'Use pnpm (A)', body: 'Never npm.' });
+    deliver(a.ops(), b.path);
+    deliver(b.ops(), a.path);
+
+    const merged = a.memory(memoryProject).get(record.id);
+    expect(merged).toMatchObject({ title: 'Use pnpm (A)', body: 'Never npm.', status: 'accepted' });
+    expect(b.memory(memoryProject).get(record.id)).toEqual(merged);
+    const state = a.readMaterializedState();
+    expect(b.readMaterializedState()).toEqual(state);
+    const titles = state.field_history.filter(
+      (row) => row['kind'] === 'memory' && row['field'] === 'title',
+    );
+    expect(titles.map((row) => row['value']).sort()).toEqual(
+      [JSON.stringify('Use pnpm'), JSON.stringify('Use pnpm (B)')].sort(),
+    );
+    for (let seed = 0; seed < 20; seed++) {
+      expect(replicaState(shuffled(union(a.ops(), b.ops()), seed))).toEqual(state);
+    }
+    a.close();
+    b.close();
+  });
+
   it('converges to one state whatever order the ops arrive in (property)', () => {
     type DeviceCommand =
       | { type: 'write'; device: 0 | 1; command: Command }
@@ -326,8 +455,8 @@ describe('last-writer-wins merge', () => {
             const state = a.readMaterializedState();
             expect(b.readMaterializedState()).toEqual(state);
             for (const seed of seeds) expect(replicaState(shuffled(all, seed))).toEqual(state);
-            // Nothing is lost: every session-field op is the winner of its field or in history.
-            const fieldOps = all.filter((op) => op.kind === 'session');
+            // Nothing is lost: every field op is the winner of its field or in history.
+            const fieldOps = all.filter((op) => op.kind === 'session' || op.kind === 'memory');
             expect(state.field_versions.length + state.field_history.length).toBe(fieldOps.length);
           } finally {
             for (const store of stores) store.close();

@@ -4,6 +4,7 @@ import { opColumns, opFromRow, type OpRow } from './stored-op.js';
 
 /** The tables derived from the op log, children before parents (the order to clear them in). */
 export const materializedTables = [
+  'memory',
   'session_events',
   'sessions',
   'field_history',
@@ -15,6 +16,7 @@ export type MaterializedTable = (typeof materializedTables)[number];
 export type MaterializedState = Record<MaterializedTable, Record<string, unknown>[]>;
 
 const canonicalOrder: Record<MaterializedTable, string> = {
+  memory: 'id',
   session_events: 'id',
   sessions: 'id',
   field_history: 'device, seq',
@@ -55,6 +57,7 @@ export function readMaterializedState(db: SqliteDatabase): MaterializedState {
       unknown
     >[];
   return {
+    memory: read('memory'),
     session_events: read('session_events'),
     sessions: read('sessions'),
     field_history: read('field_history'),

@@ -1,5 +1,7 @@
 import type { SpaceId } from '@outpost/protocol';
 import { uuidv7, type IdGenerator } from '../ids/ids.js';
+import { createMemoryStore } from '../memory/memory-store.js';
+import type { MemoryStore } from '../memory/memory-types.js';
 import { openDatabase, writeTransaction } from './database.js';
 import { createHybridLogicalClock } from './hybrid-logical-clock.js';
 import { MetaKey, readOrInitializeMeta } from './meta.js';
@@ -15,8 +17,16 @@ export interface StoreOptions {
   keyHex: string;
   /** Wall clock in milliseconds; default `Date.now`. */
   now?: () => number;
-  /** Ids of new sessions and events; default UUIDv7. */
+  /** Ids of new sessions, events and memory records; default UUIDv7. */
   generateId?: IdGenerator;
+}
+
+/** Which project's memory, and how to check its commit links. */
+export interface ProjectMemoryOptions {
+  /** The project's absolute root, as sessions record it (`resolveProjectRoot` in the CLI). */
+  projectRoot: string;
+  /** Whether `sha` names a commit of the project; without it, commit links are refused. */
+  commitExists?: (sha: string) => boolean;
 }
 
 /** The local store: one encrypted SQLite file per user, with the op log as source of truth. */
@@ -27,6 +37,8 @@ export interface Store {
   /** `user:<local user id>`: the space of the user's sessions and events. */
   readonly userSpace: SpaceId;
   readonly sessions: SessionStore;
+  /** The memory of one project (docs/architecture/memory.md); cheap, call it per use. */
+  memory(options: ProjectMemoryOptions): MemoryStore;
   /** Every op in the log, in `(hlc, device, seq)` order. */
   ops(): StoredOp[];
   /** Rebuilds every derived table by replaying the op log. */
@@ -65,6 +77,17 @@ export function openStore(options: StoreOptions): Store {
     deviceId: identity.deviceId,
     userSpace,
     sessions: createSessionStore({ db, clock, now, generateId, space: userSpace }),
+    memory: (memoryOptions) =>
+      createMemoryStore({
+        db,
+        clock,
+        now,
+        generateId,
+        space: userSpace,
+        userId: identity.userId,
+        deviceId: identity.deviceId,
+        ...memoryOptions,
+      }),
     ops: () => readOps(db),
     rebuild: () => rebuildFromOpLog(db),
     readMaterializedState: () => readMaterializedState(db),

@@ -1,6 +1,7 @@
 import type { spawn } from 'node:child_process';
 import type { CommandRunEvent, FileChangeEvent, ToolSpec } from '@outpost/protocol';
 import { z } from 'zod';
+import type { MemoryStore } from '../memory/memory-types.js';
 
 /**
  * Kinds of tool failure. A failure is data returned to the model, phrased so it can act on it;
@@ -42,9 +43,11 @@ export type ToolResult =
 
 /**
  * What a tool may touch, which decides whether the approval policy asks first:
- * `read` never asks, `write` changes files, `command` runs a process.
+ * `read` never asks, `write` changes files, `command` runs a process, `memory` proposes a
+ * project-memory record (never asks: a proposal does nothing until a person accepts it; but
+ * `read-only` runs write nothing, so they do not get it).
  */
-export type ToolAccess = 'read' | 'write' | 'command';
+export type ToolAccess = 'read' | 'write' | 'command' | 'memory';
 
 /** Spawns a process; injected so tests and sandboxes can control it. Same shape as node's spawn. */
 export type SpawnProcess = typeof spawn;
@@ -56,6 +59,18 @@ export interface ToolContext {
   toolCallId: string;
   /** The project's code index, when there is one (search_code adds definitions and ranked places). */
   codeSearch?: CodeSearch;
+  /** The project memory, when the store has one (remember proposes records, recall searches). */
+  memory?: ToolMemory;
+}
+
+/** What remember and recall may use of the project memory (docs/architecture/memory.md). */
+export interface ToolMemory {
+  store: Pick<MemoryStore, 'add' | 'list' | 'recall' | 'resolveId'>;
+  /** Provenance of what remember proposes: the session, and the model as `provider/modelId`. */
+  sessionId: string;
+  model: string;
+  /** Files of the current work (read or changed in the session so far), most recent first. */
+  workPaths(): readonly string[];
 }
 
 /**

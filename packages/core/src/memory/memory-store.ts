@@ -1,0 +1,293 @@
+import { isAbsolute } from 'node:path';
+import type { SpaceId } from '@outpost/protocol';
+import { MemoryError } from '../errors/memory-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { StoreError } from '../errors/store-error.js';
+import type { IdGenerator } from '../ids/ids.js';
+import { cachedStatement, writeTransaction, type SqliteDatabase } from '../store/database.js';
+import type { HybridLogicalClock } from '../store/hybrid-logical-clock.js';
+import { appendOps, type OpDraft } from '../store/op-log.js';
+import type { MemoryFieldName, MemoryFields } from './memory-fields.js';
+import { rankMemory } from './memory-recall.js';
+import type {
+  MemoryKind,
+  MemoryLink,
+  MemoryProvenance,
+  MemoryRecord,
+  MemoryStatus,
+  MemoryStore,
+} from './memory-types.js';
+import {
+  MemoryStatusInput,
+  describeIssues,
+  validateDraft,
+  validatePatch,
+  type LinkTargets,
+  type ValidMemoryDraft,
+} from './memory-validation.js';
+
+export interface MemoryStoreOptions {
+  db: SqliteDatabase;
+  clock: HybridLogicalClock;
+  now: () => number;
+  generateId: IdGenerator;
+  /** The space new records are written to, e.g. `user:<id>`. */
+  space: SpaceId;
+  /** Provenance of every record this store creates. */
+  userId: string;
+  deviceId: string;
+  /** The project the records belong to: its absolute root, as sessions record it. */
+  projectRoot: string;
+  /** Whether `sha` names a commit of the project (the CLI asks git); without it commit links are refused. */
+  commitExists?: (sha: string) => boolean;
+}
+
+interface MemoryRow {
+  id: string;
+  project: string;
+  provenance: string;
+  title: string;
+  body: string;
+  kind: string;
+  tags: string;
+  paths: string;
+  links: string;
+  status: string;
+  updated_at: number;
+}
+
+/** Ops may arrive in any order, so a row can exist before all of its fields; such rows are hidden. */
+const isComplete = `project IS NOT NULL AND provenance IS NOT NULL AND title IS NOT NULL
+  AND body IS NOT NULL AND kind IS NOT NULL AND tags IS NOT NULL AND paths IS NOT NULL
+  AND links IS NOT NULL AND status IS NOT NULL AND updated_at IS NOT NULL`;
+
+/** A session's own fields have arrived (its events may come first). */
+const sessionExists = 'created_at IS NOT NULL';
+const minimumPrefixLength = 4;
+const shownCandidates = 10;
+const defaultRecallLimit = 10;
+/** The order fields are written in when a record is created. */
+const creationOrder: readonly MemoryFieldName[] = [
+  'project',
+  'provenance',
+  'title',
+  'body',
+  'kind',
+  'tags',
+  'paths',
+  'links',
+  'status',
+  'updatedAt',
+];
+
+const likePrefix = (prefix: string) =>
+  `${prefix.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+
+/**
+ * The memory of one project, kept in the store's op log: every write is validated first (nothing
+ * is written when anything is wrong) and becomes one last-writer-wins op per field.
+ */
+export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
+  const { db, clock, now, generateId, space, projectRoot } = options;
+  if (!isAbsolute(projectRoot)) {
+    throw new StoreError(
+      `the project root of a memory store must be absolute, not '${projectRoot}'`,
+    );
+  }
+
+  const targets: LinkTargets = {
+    findSessions(idOrPrefix) {
+      const exact = cachedStatement<[string], { id: string }>(
+        db,
+        `SELECT id FROM sessions WHERE id = ? AND ${sessionExists}`,
+      ).get(idOrPrefix);
+      if (exact !== undefined) return [exact.id];
+      return cachedStatement<[string], { id: string }>(
+        db,
+        `SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' AND ${sessionExists} ORDER BY id LIMIT 2`,
+      )
+        .all(likePrefix(idOrPrefix))
+        .map((row) => row.id);
+    },
+    commitExists: options.commitExists,
+  };
+
+  const get = (id: string): MemoryRecord | undefined => {
+    const row = cachedStatement<[string, string], MemoryRow>(
+      db,
+      `SELECT * FROM memory WHERE id = ? AND project = ? AND ${isComplete}`,
+    ).get(id, projectRoot);
+    return row === undefined ? undefined : recordFromRow(row);
+  };
+
+  const requireRecord = (id: string): MemoryRecord => {
+    const record = get(id);
+    if (record === undefined) throw new NotFoundError(`no memory record '${id}' in ${projectRoot}`);
+    return record;
+  };
+
+  const write = (id: string, fields: Partial<MemoryFields>): void => {
+    const drafts: OpDraft[] = creationOrder.flatMap((field) => {
+      const value = fields[field];
+      return value === undefined ? [] : [{ space, kind: 'memory', record: id, field, value }];
+    });
+    appendOps(db, clock, drafts);
+  };
+
+  const list: MemoryStore['list'] = (filter = {}) => {
+    const { statuses, kinds } = filter;
+    return cachedStatement<[string], MemoryRow>(
+      db,
+      `SELECT * FROM memory WHERE project = ? AND ${isComplete}
+       ORDER BY updated_at DESC, id DESC`,
+    )
+      .all(projectRoot)
+      .map(recordFromRow)
+      .filter(
+        (record) =>
+          (statuses === undefined || statuses.includes(record.status)) &&
+          (kinds === undefined || kinds.includes(record.kind)),
+      );
+  };
+
+  const addAll = (drafts: readonly unknown[]): MemoryRecord[] => {
+    const problems: string[] = [];
+    const valid = drafts.flatMap((draft, index): ValidMemoryDraft[] => {
+      try {
+        return [validateDraft(draft, targets)];
+      } catch (error) {
+        if (!MemoryError.isInstance(error)) throw error;
+        const where = drafts.length === 1 ? '' : `record ${index + 1}${titleOf(draft)}: `;
+        problems.push(...error.problems.map((problem) => `${where}${problem}`));
+        return [];
+      }
+    });
+    if (problems.length > 0) throw new MemoryError(problems);
+    return writeTransaction(db, () => {
+      const time = now();
+      const ids = valid.map((draft) => {
+        const id = generateId();
+        if (cachedStatement<[string]>(db, 'SELECT 1 FROM memory WHERE id = ?').get(id)) {
+          throw new StoreError(`the id generator returned '${id}', which is already a record`);
+        }
+        const { session, model, ...fields } = draft;
+        const provenance: MemoryProvenance = {
+          user: options.userId,
+          device: options.deviceId,
+          ...(session === undefined ? {} : { session }),
+          ...(model === undefined ? {} : { model }),
+          createdAt: time,
+        };
+        write(id, { ...fields, project: projectRoot, provenance, updatedAt: time });
+        return id;
+      });
+      return ids.map(requireRecord);
+    });
+  };
+
+  return {
+    add(draft) {
+      const [record] = addAll([draft]);
+      if (record === undefined) throw new StoreError('no memory record was added');
+      return record;
+    },
+
+    addAll,
+
+    get,
+
+    resolveId(idOrPrefix) {
+      const query = idOrPrefix.trim();
+      if (get(query) !== undefined) return query;
+      if (query.length < minimumPrefixLength) {
+        throw new NotFoundError(
+          `no memory record matches '${query}' (give the full id or at least ${minimumPrefixLength} characters)`,
+        );
+      }
+      const candidates = cachedStatement<[string, string], { id: string; title: string }>(
+        db,
+        `SELECT id, title FROM memory WHERE id LIKE ? ESCAPE '\\' AND project = ? AND ${isComplete}
+         ORDER BY id LIMIT ${shownCandidates + 1}`,
+      ).all(likePrefix(query), projectRoot);
+      const [first, ...others] = candidates;
+      if (first === undefined) {
+        throw new NotFoundError(`no memory record in ${projectRoot} matches '${query}'`);
+      }
+      if (others.length === 0) return first.id;
+      const lines = candidates
+        .slice(0, shownCandidates)
+        .map(({ id, title }) => `  ${id}  ${title}`);
+      if (candidates.length > shownCandidates) lines.push('  …');
+      throw new NotFoundError(
+        `'${query}' matches ${candidates.length > shownCandidates ? 'more than ' : ''}` +
+          `${Math.min(candidates.length, shownCandidates)} memory records; give more characters ` +
+          `of the id:\n${lines.join('\n')}`,
+      );
+    },
+
+    update(id, patch) {
+      const valid = validatePatch(patch, targets);
+      return writeTransaction(db, () => {
+        const current = requireRecord(id);
+        const changed = Object.fromEntries(
+          Object.entries(valid).filter(
+            ([field, value]) =>
+              JSON.stringify(value) !== JSON.stringify(current[field as keyof MemoryRecord]),
+          ),
+        ) as Partial<MemoryFields>;
+        if (Object.keys(changed).length === 0) return current;
+        write(id, { ...changed, updatedAt: now() });
+        return requireRecord(id);
+      });
+    },
+
+    setStatus(id, status) {
+      const parsed = MemoryStatusInput.safeParse(status);
+      if (!parsed.success) throw new MemoryError(describeIssues(parsed.error));
+      return writeTransaction(db, () => {
+        const current = requireRecord(id);
+        if (current.status === parsed.data) return current;
+        write(id, { status: parsed.data, updatedAt: now() });
+        return requireRecord(id);
+      });
+    },
+
+    list,
+
+    recall(query, recallOptions = {}) {
+      const limit = recallOptions.limit ?? defaultRecallLimit;
+      if (!Number.isInteger(limit) || limit < 1) {
+        throw new RangeError(`recall limit must be a positive integer, got ${limit}`);
+      }
+      const candidates = list({ statuses: recallOptions.statuses ?? ['accepted'] });
+      return rankMemory(candidates, query, {
+        limit,
+        ...(recallOptions.context === undefined ? {} : { context: recallOptions.context }),
+      });
+    },
+  };
+}
+
+/** ` ("Title")` when a draft has a usable title, for error messages about one of several. */
+function titleOf(draft: unknown): string {
+  const title = (draft as { title?: unknown } | null)?.title;
+  return typeof title === 'string' && title.trim() !== ''
+    ? ` (${JSON.stringify(title.trim())})`
+    : '';
+}
+
+function recordFromRow(row: MemoryRow): MemoryRecord {
+  // The materialiser only writes values that passed `MemoryFields`.
+  return {
+    id: row.id,
+    title: row.title,
+    body: row.body,
+    kind: row.kind as MemoryKind,
+    tags: JSON.parse(row.tags) as string[],
+    paths: JSON.parse(row.paths) as string[],
+    links: JSON.parse(row.links) as MemoryLink[],
+    status: row.status as MemoryStatus,
+    provenance: JSON.parse(row.provenance) as MemoryProvenance,
+    updatedAt: row.updated_at,
+  };
+}
