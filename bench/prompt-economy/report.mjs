@@ -18,7 +18,8 @@ export function formatReport({ figures, details, baseline, targets: TARGETS, run
     ['first request, full tool set, small repo (tokens)', 'firstRequestTokens', ''],
     ['4-step fix, all requests (tokens)', 'fourStepTotalTokens', ''],
     ['10-turn session, prefix reuse (lowest)', 'prefixReuseMinPercent', '%'],
-    [`start-up to first model request (median of ${runs})`, 'startupMedianMs', 'ms'],
+    [`start-up, first session in a new project (median of ${runs})`, 'startupMedianMs', 'ms'],
+    [`start-up, a later session (median of ${runs})`, 'laterStartupMedianMs', 'ms'],
     [`outpost --version (median of ${runs})`, 'versionMedianMs', 'ms'],
     ['harness overhead per step (median)', 'harnessOverheadMedianMs', 'ms'],
   ];
@@ -57,6 +58,11 @@ export function formatReport({ figures, details, baseline, targets: TARGETS, run
     );
   }
   lines.push(`4-step fix, tokens per request: ${four.perRequest.join(', ')}`);
+  if (four.reflectionTokens !== undefined) {
+    lines.push(
+      `  then the end-of-session reflection: ${four.reflectionTokens} tokens (the last request's prefix + one message)`,
+    );
+  }
   lines.push(
     `10-turn session, prefix reuse per request: ${ten.prefixReusePercent.map((value) => value.toFixed(1)).join(', ')} %`,
   );
