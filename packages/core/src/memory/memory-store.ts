@@ -3,6 +3,7 @@ import type { SpaceId } from '@outpost/protocol';
 import { MemoryError } from '../errors/memory-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { StoreError } from '../errors/store-error.js';
+import { resolveIdPrefix } from '../store/resolve-id-prefix.js';
 import type { IdGenerator } from '../ids/ids.js';
 import { cachedStatement, writeTransaction, type SqliteDatabase } from '../store/database.js';
 import type { HybridLogicalClock } from '../store/hybrid-logical-clock.js';
@@ -63,8 +64,6 @@ const isComplete = `project IS NOT NULL AND provenance IS NOT NULL AND title IS 
 
 /** A session's own fields have arrived (its events may come first). */
 const sessionExists = 'created_at IS NOT NULL';
-const minimumPrefixLength = 4;
-const shownCandidates = 10;
 const defaultRecallLimit = 10;
 /** The order fields are written in when a record is created. */
 const creationOrder: readonly MemoryFieldName[] = [
@@ -196,34 +195,20 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 
     get,
 
-    resolveId(idOrPrefix) {
-      const query = idOrPrefix.trim();
-      if (get(query) !== undefined) return query;
-      if (query.length < minimumPrefixLength) {
-        throw new NotFoundError(
-          `no memory record matches '${query}' (give the full id or at least ${minimumPrefixLength} characters)`,
-        );
-      }
-      const candidates = cachedStatement<[string, string], { id: string; title: string }>(
-        db,
-        `SELECT id, title FROM memory WHERE id LIKE ? ESCAPE '\\' AND project = ? AND ${isComplete}
-         ORDER BY id LIMIT ${shownCandidates + 1}`,
-      ).all(likePrefix(query), projectRoot);
-      const [first, ...others] = candidates;
-      if (first === undefined) {
-        throw new NotFoundError(`no memory record in ${projectRoot} matches '${query}'`);
-      }
-      if (others.length === 0) return first.id;
-      const lines = candidates
-        .slice(0, shownCandidates)
-        .map(({ id, title }) => `  ${id}  ${title}`);
-      if (candidates.length > shownCandidates) lines.push('  …');
-      throw new NotFoundError(
-        `'${query}' matches ${candidates.length > shownCandidates ? 'more than ' : ''}` +
-          `${Math.min(candidates.length, shownCandidates)} memory records; give more characters ` +
-          `of the id:\n${lines.join('\n')}`,
-      );
-    },
+    resolveId: (idOrPrefix) =>
+      resolveIdPrefix({
+        idOrPrefix,
+        plural: 'memory records',
+        singular: 'memory record',
+        where: `in ${projectRoot}`,
+        exists: (id) => get(id) !== undefined,
+        matching: (pattern, limit) =>
+          cachedStatement<[string, string], { id: string; title: string }>(
+            db,
+            `SELECT id, title FROM memory WHERE id LIKE ? ESCAPE '\\' AND project = ? AND ${isComplete}
+             ORDER BY id LIMIT ${limit}`,
+          ).all(pattern, projectRoot),
+      }),
 
     update(id, patch) {
       const valid = validatePatch(patch, targets);

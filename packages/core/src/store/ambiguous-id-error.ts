@@ -7,6 +7,8 @@ export class AmbiguousIdError extends AgentError {
 
   constructor(options: {
     prefix: string;
+    /** What the ids name, plural; default `sessions`. */
+    plural?: string;
     candidates: readonly { id: string; title: string }[];
     /** Whether more records match than `candidates` lists. */
     more: boolean;
@@ -15,7 +17,7 @@ export class AmbiguousIdError extends AgentError {
     if (options.more) lines.push('  …');
     super(
       `'${options.prefix}' matches ${options.more ? 'more than ' : ''}` +
-        `${options.candidates.length} sessions; give more characters of the id:\n${lines.join('\n')}`,
+        `${options.candidates.length} ${options.plural ?? 'sessions'}; give more characters of the id:\n${lines.join('\n')}`,
     );
     this.prefix = options.prefix;
     this.candidates = options.candidates;

@@ -11,11 +11,11 @@ import { z } from 'zod';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { StoreError } from '../errors/store-error.js';
 import type { IdGenerator } from '../ids/ids.js';
-import { AmbiguousIdError } from './ambiguous-id-error.js';
 import { cachedStatement, writeTransaction, type SqliteDatabase } from './database.js';
 import type { HybridLogicalClock } from './hybrid-logical-clock.js';
 import { SESSION_EVENT_FIELD, type SessionEventOpValue } from './materialize.js';
 import { appendOps, type OpDraft } from './op-log.js';
+import { resolveIdPrefix } from './resolve-id-prefix.js';
 
 export type NewSessionFields = Pick<SessionFields, 'title' | 'projectRoot' | 'provider' | 'model'>;
 
@@ -88,8 +88,6 @@ const isComplete = `title IS NOT NULL AND project_root IS NOT NULL AND provider 
   AND model IS NOT NULL AND status IS NOT NULL AND created_at IS NOT NULL AND updated_at IS NOT NULL`;
 
 const eventColumns = 'id, session_id, data, hlc, device, seq, time';
-const minimumPrefixLength = 4;
-const shownCandidates = 10;
 
 const NewSessionFieldsSchema = SessionFields.pick({
   title: true,
@@ -195,28 +193,19 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
     get,
 
-    resolveId(idOrPrefix) {
-      const query = idOrPrefix.trim();
-      if (get(query) !== undefined) return query;
-      if (query.length < minimumPrefixLength) {
-        throw new NotFoundError(
-          `no session matches '${query}' (give the full id or at least ${minimumPrefixLength} characters)`,
-        );
-      }
-      const candidates = cachedStatement<[string], { id: string; title: string }>(
-        db,
-        `SELECT id, title FROM sessions WHERE id LIKE ? ESCAPE '\\' AND ${isComplete}
-         ORDER BY id LIMIT ${shownCandidates + 1}`,
-      ).all(`${query.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);
-      const [first, ...others] = candidates;
-      if (first === undefined) throw new NotFoundError(`no session matches '${query}'`);
-      if (others.length === 0) return first.id;
-      throw new AmbiguousIdError({
-        prefix: query,
-        candidates: candidates.slice(0, shownCandidates),
-        more: candidates.length > shownCandidates,
-      });
-    },
+    resolveId: (idOrPrefix) =>
+      resolveIdPrefix({
+        idOrPrefix,
+        plural: 'sessions',
+        singular: 'session',
+        exists: (id) => get(id) !== undefined,
+        matching: (pattern, limit) =>
+          cachedStatement<[string], { id: string; title: string }>(
+            db,
+            `SELECT id, title FROM sessions WHERE id LIKE ? ESCAPE '\\' AND ${isComplete}
+             ORDER BY id LIMIT ${limit}`,
+          ).all(pattern),
+      }),
 
     list(listOptions = {}) {
       const { limit, projectRoot } = listOptions;
