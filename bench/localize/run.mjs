@@ -238,7 +238,8 @@ async function timeOneFileChange(index, root) {
   const elapsed = performance.now() - started;
   writeFileSync(absolute, original);
   await index.build();
-  if (rebuilt.indexed !== 1) throw new Error(`expected one re-indexed file, got ${rebuilt.indexed}`);
+  if (rebuilt.indexed !== 1)
+    throw new Error(`expected one re-indexed file, got ${rebuilt.indexed}`);
   return elapsed;
 }
 
