@@ -23,6 +23,8 @@ Examples:
   outpost sessions list
   outpost sessions resume 0193ab12 "now update the changelog"
   outpost models list                       every model reachable now (servers and GGUF files)
+  outpost index search "parse http response"   ranked places in the code index
+  outpost memory list                       the project's decisions, conventions and fixes
   outpost run --model ~/models/qwen2.5-coder-7b-q4_k_m.gguf "fix the bug"   run a GGUF in-process
 
 Approval policies: read-only (no edits, no commands), ask (ask before every edit and command),
@@ -125,7 +127,7 @@ export function createProgram(): Command {
     .action(async (words: string[], flags: AgentFlags) => {
       if (words.length > 0) {
         process.stderr.write(
-          `outpost: unknown command "${words[0]}". Commands: run, sessions, models, index (see outpost --help).\n` +
+          `outpost: unknown command "${words[0]}". Commands: run, sessions, models, index, memory (see outpost --help).\n` +
             `To give Outpost a task: outpost run "${words.join(' ')}"\n`,
         );
         process.exitCode = 2;
