@@ -7,6 +7,7 @@ import type {
   SearchMemoryFlags,
 } from './commands/memory.js';
 import type { AgentFlags } from './runtime.js';
+import { addSyncCommands } from './sync-commands.js';
 import { readVersion } from './version.js';
 
 /**
@@ -127,7 +128,7 @@ export function createProgram(): Command {
     .action(async (words: string[], flags: AgentFlags) => {
       if (words.length > 0) {
         process.stderr.write(
-          `outpost: unknown command "${words[0]}". Commands: run, sessions, models, index, memory (see outpost --help).\n` +
+          `outpost: unknown command "${words[0]}". Commands: run, sessions, models, index, memory, sync (see outpost --help).\n` +
             `To give Outpost a task: outpost run "${words.join(' ')}"\n`,
         );
         process.exitCode = 2;
@@ -186,6 +187,7 @@ export function createProgram(): Command {
   addModelsCommands(program);
   addIndexCommands(program);
   addMemoryCommands(program);
+  addSyncCommands(program, execute);
   return program;
 }
 

@@ -62,11 +62,15 @@ export function loadSettings(env: NodeJS.ProcessEnv, flags: { offline?: boolean 
 }
 
 /** Opens the user's store, creating it (and its key) on first use. */
-export function openLocalStore(env: NodeJS.ProcessEnv, warn: (message: string) => void): Store {
+export function openLocalStore(
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+  options: { maxClockSkewMs?: number } = {},
+): Store {
   const dataDirectory = resolveDataDirectory(env, homedir());
   const key = loadOrCreateStoreKey(dataDirectory, env);
   if (key.warning) warn(key.warning);
-  return openStore({ path: storePath(dataDirectory), keyHex: key.keyHex });
+  return openStore({ path: storePath(dataDirectory), keyHex: key.keyHex, ...options });
 }
 
 const execFileAsync = promisify(execFile);

@@ -191,6 +191,14 @@ export type {
 } from './store/session-store.js';
 export { openStore } from './store/store.js';
 export type { ProjectMemoryOptions, Store, StoreOptions } from './store/store.js';
+export type { StoreSync } from './store/store.js';
+export { formatSyncCursor, parseSyncCursor } from './sync/sync-cursor.js';
+export type { SyncCursor } from './sync/sync-cursor.js';
+export type { ExportOpsOptions, SyncExport } from './sync/sync-export.js';
+export { parseSyncFile, SYNC_FILE_FORMAT, SYNC_FILE_VERSION } from './sync/sync-file.js';
+export type { SyncFile, SyncFileHeader } from './sync/sync-file.js';
+export { SyncFileError } from './sync/sync-file-error.js';
+export type { SyncConflict, SyncImportSummary } from './sync/sync-import.js';
 export {
   loadOrCreateStoreKey,
   resolveDataDirectory,

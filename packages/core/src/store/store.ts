@@ -2,8 +2,10 @@ import type { SpaceId } from '@outpost/protocol';
 import { uuidv7, type IdGenerator } from '../ids/ids.js';
 import { createMemoryStore } from '../memory/memory-store.js';
 import type { MemoryStore } from '../memory/memory-types.js';
+import { exportOps, type ExportOpsOptions, type SyncExport } from '../sync/sync-export.js';
+import { importOps, type SyncImportSummary } from '../sync/sync-import.js';
 import { openDatabase, writeTransaction } from './database.js';
-import { createHybridLogicalClock } from './hybrid-logical-clock.js';
+import { createHybridLogicalClock, DEFAULT_MAX_SKEW_MS } from './hybrid-logical-clock.js';
 import { MetaKey, readOrInitializeMeta } from './meta.js';
 import { migrate } from './migrations.js';
 import { readOps } from './op-log.js';
@@ -19,6 +21,16 @@ export interface StoreOptions {
   now?: () => number;
   /** Ids of new sessions, events and memory records; default UUIDv7. */
   generateId?: IdGenerator;
+  /** How far ahead of this clock an imported timestamp may be; default 5 minutes. */
+  maxClockSkewMs?: number;
+}
+
+/** Sneakernet sync (docs/architecture/sync.md): the op log to and from a file. */
+export interface StoreSync {
+  /** The ops that may leave this device (newer than `since`), as a sync file's text. */
+  export(options?: ExportOpsOptions): SyncExport;
+  /** Checks a sync file whole, then merges the ops this store lacks; all or nothing. */
+  import(text: string): SyncImportSummary;
 }
 
 /** Which project's memory, and how to check its commit links. */
@@ -39,6 +51,7 @@ export interface Store {
   readonly sessions: SessionStore;
   /** The memory of one project (docs/architecture/memory.md); cheap, call it per use. */
   memory(options: ProjectMemoryOptions): MemoryStore;
+  readonly sync: StoreSync;
   /** Every op in the log, in `(hlc, device, seq)` order. */
   ops(): StoredOp[];
   /** Rebuilds every derived table by replaying the op log. */
@@ -69,7 +82,8 @@ export function openStore(options: StoreOptions): Store {
     db.close();
     throw error;
   }
-  const clock = createHybridLogicalClock({ now });
+  const maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_SKEW_MS;
+  const clock = createHybridLogicalClock({ now, maxSkewMs });
   const userSpace: SpaceId = `user:${identity.userId}`;
 
   return {
@@ -88,6 +102,11 @@ export function openStore(options: StoreOptions): Store {
         deviceId: identity.deviceId,
         ...memoryOptions,
       }),
+    sync: {
+      export: (exportOptions) =>
+        exportOps(db, { ...exportOptions, device: identity.deviceId, now }),
+      import: (text) => importOps(db, text, { device: identity.deviceId, clock, now, maxSkewMs }),
+    },
     ops: () => readOps(db),
     rebuild: () => rebuildFromOpLog(db),
     readMaterializedState: () => readMaterializedState(db),
