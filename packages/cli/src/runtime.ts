@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import {
   ApprovalPolicy,
   ConfigError,
+  describeNewIncarnation,
   installOfflineSocketGuard,
   loadConfigFile,
   loadOrCreateStoreKey,
@@ -70,7 +71,9 @@ export function openLocalStore(
   const dataDirectory = resolveDataDirectory(env, homedir());
   const key = loadOrCreateStoreKey(dataDirectory, env);
   if (key.warning) warn(key.warning);
-  return openStore({ path: storePath(dataDirectory), keyHex: key.keyHex, ...options });
+  const store = openStore({ path: storePath(dataDirectory), keyHex: key.keyHex, ...options });
+  if (store.newIncarnation) warn(describeNewIncarnation(store.newIncarnation, store.deviceId));
+  return store;
 }
 
 const execFileAsync = promisify(execFile);

@@ -189,6 +189,8 @@ export type {
   SessionStore,
   SessionSummary,
 } from './store/session-store.js';
+export { describeNewIncarnation } from './store/incarnation.js';
+export type { IncarnationReason, NewIncarnation } from './store/incarnation.js';
 export { openStore } from './store/store.js';
 export type { ProjectMemoryOptions, Store, StoreOptions } from './store/store.js';
 export type { StoreSync } from './store/store.js';

@@ -68,8 +68,10 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
  * `StoreError`s; other errors pass through unchanged. Nested calls join the outer transaction.
  */
 export function writeTransaction<T>(db: SqliteDatabase, work: () => T): T {
+  const outermost = !db.inTransaction;
+  let result: T;
   try {
-    return db.transaction(work).immediate();
+    result = db.transaction(work).immediate();
   } catch (error) {
     if (!(error instanceof Database.SqliteError)) throw error;
     const reason =
@@ -78,6 +80,18 @@ export function writeTransaction<T>(db: SqliteDatabase, work: () => T): T {
         : describe(error);
     throw new StoreError(`cannot write to the store at ${db.name}: ${reason}`, { cause: error });
   }
+  if (outermost) commitListeners.get(db)?.();
+  return result;
+}
+
+const commitListeners = new WeakMap<SqliteDatabase, () => void>();
+
+/**
+ * Calls `listener` after each outermost `writeTransaction` on this connection commits (one
+ * listener per connection; a later call replaces it). It must not throw.
+ */
+export function onCommit(db: SqliteDatabase, listener: () => void): void {
+  commitListeners.set(db, listener);
 }
 
 const statementCache = new WeakMap<SqliteDatabase, Map<string, Database.Statement>>();

@@ -8,6 +8,10 @@ export const MetaKey = {
   userId: 'user_id',
   /** The hybrid logical clock state after the last local op, as `wwwwwwwwwwww-cccc`. */
   hybridLogicalClock: 'hlc',
+  /** Set once the incarnation marker beside the file is kept (`incarnation.ts`). */
+  incarnationMarker: 'incarnation_marker',
+  /** JSON list of this store's earlier device ids, oldest first (`PreviousDevice[]`). */
+  previousDeviceIds: 'previous_device_ids',
 } as const;
 export type MetaKey = (typeof MetaKey)[keyof typeof MetaKey];
 

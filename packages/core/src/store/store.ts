@@ -4,8 +4,17 @@ import { createMemoryStore } from '../memory/memory-store.js';
 import type { MemoryStore } from '../memory/memory-types.js';
 import { exportOps, type ExportOpsOptions, type SyncExport } from '../sync/sync-export.js';
 import { importOps, type SyncImportSummary } from '../sync/sync-import.js';
-import { openDatabase, writeTransaction } from './database.js';
+import { onCommit, openDatabase, writeTransaction } from './database.js';
 import { createHybridLogicalClock, DEFAULT_MAX_SKEW_MS } from './hybrid-logical-clock.js';
+import {
+  incarnationMarkerPath,
+  readIncarnationMarker,
+  readLocalMarker,
+  sameMarker,
+  settleIncarnation,
+  writeIncarnationMarker,
+  type NewIncarnation,
+} from './incarnation.js';
 import { MetaKey, readOrInitializeMeta } from './meta.js';
 import { migrate } from './migrations.js';
 import { readOps } from './op-log.js';
@@ -46,6 +55,11 @@ export interface Store {
   readonly path: string;
   /** This install's device (incarnation) id: the `device` of every local op. */
   readonly deviceId: string;
+  /**
+   * Set when this open started a new incarnation: the file was restored from a backup or copied
+   * (`incarnation.ts`). Tell the user once (`describeNewIncarnation`).
+   */
+  readonly newIncarnation: NewIncarnation | undefined;
   /** `user:<local user id>`: the space of the user's sessions and events. */
   readonly userSpace: SpaceId;
   readonly sessions: SessionStore;
@@ -64,20 +78,43 @@ export interface Store {
 
 /**
  * Opens the store, creating and migrating it as needed. On first open it records a new device id
- * and local user id. Throws `StoreError` for a wrong key, a foreign file, or a file written by a
- * newer Outpost.
+ * and local user id; a file restored from a backup or copied gets a new device id (a new
+ * incarnation), and the marker beside it is kept current after every write. Throws `StoreError`
+ * for a wrong key, a foreign file, or a file written by a newer Outpost.
  */
 export function openStore(options: StoreOptions): Store {
   const now = options.now ?? Date.now;
   const generateId = options.generateId ?? (() => uuidv7(now));
   const db = openDatabase({ path: options.path, keyHex: options.keyHex });
-  let identity: { deviceId: string; userId: string };
+  const markerPath = incarnationMarkerPath(options.path);
+  let identity: { deviceId: string; userId: string; newIncarnation: NewIncarnation | undefined };
   try {
     migrate(db, { now });
-    identity = writeTransaction(db, () => ({
-      deviceId: readOrInitializeMeta(db, MetaKey.deviceId, () => uuidv7(now)),
-      userId: readOrInitializeMeta(db, MetaKey.userId, () => uuidv7(now)),
-    }));
+    const settled = writeTransaction(db, () => {
+      // Read under the write lock: another process's marker is then no newer than its commits.
+      const marker = readIncarnationMarker(markerPath);
+      return {
+        ...settleIncarnation(db, { marker, newDeviceId: () => uuidv7(now), now }),
+        userId: readOrInitializeMeta(db, MetaKey.userId, () => uuidv7(now)),
+        found: marker,
+      };
+    });
+    if (!sameMarker(settled.found, settled.marker)) {
+      writeIncarnationMarker(markerPath, settled.marker);
+    }
+    identity = settled;
+    let written = settled.marker;
+    onCommit(db, () => {
+      const marker = readLocalMarker(db);
+      if (marker === undefined || sameMarker(marker, written)) return;
+      try {
+        writeIncarnationMarker(markerPath, marker);
+        written = marker;
+      } catch {
+        // Ignored: the write itself committed. A stale marker is only a lower bound, so a restore
+        // within this gap goes unnoticed, and the next successful write catches up.
+      }
+    });
   } catch (error) {
     db.close();
     throw error;
@@ -89,6 +126,7 @@ export function openStore(options: StoreOptions): Store {
   return {
     path: options.path,
     deviceId: identity.deviceId,
+    newIncarnation: identity.newIncarnation,
     userSpace,
     sessions: createSessionStore({ db, clock, now, generateId, space: userSpace }),
     memory: (memoryOptions) =>
