@@ -1,11 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import type {
-  ExportMemoryFlags,
-  ListMemoryFlags,
-  MemoryFieldFlags,
-  MemoryFlags,
-  SearchMemoryFlags,
-} from './commands/memory.js';
+import { addMemoryCommands } from './memory-commands.js';
 import type { AgentFlags } from './runtime.js';
 import { addSyncCommands } from './sync-commands.js';
 import { readVersion } from './version.js';
@@ -186,7 +180,7 @@ export function createProgram(): Command {
 
   addModelsCommands(program);
   addIndexCommands(program);
-  addMemoryCommands(program);
+  addMemoryCommands(program, execute);
   addSyncCommands(program, execute);
   return program;
 }
@@ -223,111 +217,6 @@ function addIndexCommands(program: Command): void {
     .action(async (words: string[], flags: { cwd?: string; json?: boolean; limit?: string }) => {
       const { searchIndexCommand } = await import('./commands/index.js');
       await execute(() => searchIndexCommand(words.join(' '), flags), flags);
-    });
-}
-
-/** Collects a repeatable option: `--tags a,b --tags c` → ['a,b', 'c'] (the command splits commas). */
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
-function addMemoryCommands(program: Command): void {
-  const memory = program
-    .command('memory')
-    .description('project memory: decisions, conventions, fixes, facts and todos that last')
-    .addHelpText(
-      'after',
-      '\nRecords belong to the project (the git work tree around --cwd). export writes Markdown\n' +
-        'that memory add --file reads back. The rules files (AGENTS.md, CLAUDE.md, .cursorrules,\n' +
-        'CONVENTIONS.md) are listed read-only: edit them as files.',
-    );
-  const cwd = ['-C, --cwd <dir>', 'the project directory (default: the current one)'] as const;
-  const fieldOptions = (command: Command) =>
-    command
-      .option('--kind <kind>', 'decision, convention, fix, fact or todo')
-      .option('--title <text>', 'one line, at most 200 characters')
-      .option('--body <text>', 'what to remember, at most 8,000 characters (- reads stdin)')
-      .option('--tags <tags>', 'words to find it by, comma-separated (repeatable)', collect)
-      .option('--paths <paths>', 'project files or directories it is about (repeatable)', collect)
-      .option('--link <type:id>', 'commit:SHA or session:ID it relates to (repeatable)', collect)
-      .option(...cwd);
-  fieldOptions(
-    memory.command('add').description('add a record (accepted), or import an export with --file'),
-  )
-    .option('--file <file>', 'import every record of a file written by memory export')
-    .option('--json', 'the records added, one JSON object per line')
-    .action(async (flags: MemoryFieldFlags & { file?: string }) => {
-      const { addMemoryCommand } = await import('./commands/memory.js');
-      await execute(() => addMemoryCommand(flags), flags);
-    });
-  memory
-    .command('list')
-    .description('one line per record (id, status, kind, title), then the rules files')
-    .option('--status <statuses>', 'proposed, accepted, retired or all (default all)')
-    .option('--kind <kinds>', 'only these kinds, comma-separated')
-    .option(...cwd)
-    .option('--json', 'one JSON object per line')
-    .action(async (flags: ListMemoryFlags) => {
-      const { listMemoryCommand } = await import('./commands/memory.js');
-      await execute(() => listMemoryCommand(flags), flags);
-    });
-  memory
-    .command('show')
-    .description('every field of a record, provenance and links included')
-    .argument('<id>', 'record id or a unique prefix of it')
-    .option(...cwd)
-    .option('--json', 'the record as JSON')
-    .action(async (id: string, flags: MemoryFlags) => {
-      const { showMemoryCommand } = await import('./commands/memory.js');
-      await execute(() => showMemoryCommand(id, flags), flags);
-    });
-  fieldOptions(
-    memory
-      .command('edit')
-      .description('change the fields given; the others stay')
-      .argument('<id>', 'record id or a unique prefix of it'),
-  )
-    .option('--json', 'the record as JSON')
-    .action(async (id: string, flags: MemoryFieldFlags) => {
-      const { editMemoryCommand } = await import('./commands/memory.js');
-      await execute(() => editMemoryCommand(id, flags), flags);
-    });
-  for (const [name, status, description] of [
-    ['accept', 'accepted', 'accept a record: the agent recalls accepted records'],
-    ['retire', 'retired', 'retire a record: kept, but never recalled'],
-  ] as const) {
-    memory
-      .command(name)
-      .description(description)
-      .argument('<id>', 'record id or a unique prefix of it')
-      .option(...cwd)
-      .option('--json', 'the record as JSON')
-      .action(async (id: string, flags: MemoryFlags) => {
-        const { setMemoryStatusCommand } = await import('./commands/memory.js');
-        await execute(() => setMemoryStatusCommand(id, status, flags), flags);
-      });
-  }
-  memory
-    .command('search')
-    .description('records ranked for words, as the agent recalls them (proposed included)')
-    .argument('<query...>', 'what to look for')
-    .option('--status <statuses>', 'proposed, accepted, retired or all (default proposed,accepted)')
-    .option('--paths <paths>', 'files of the current work: records about them rank higher', collect)
-    .option('--symbols <names>', 'code names: records that mention them rank higher', collect)
-    .option('--limit <n>', 'how many results (default 10)')
-    .option(...cwd)
-    .option('--json', 'one JSON object per result: score and record')
-    .action(async (words: string[], flags: SearchMemoryFlags) => {
-      const { searchMemoryCommand } = await import('./commands/memory.js');
-      await execute(() => searchMemoryCommand(words.join(' '), flags), flags);
-    });
-  memory
-    .command('export')
-    .description('every record as Markdown (memory add --file reads it back)')
-    .option('--output <file>', 'write to this file instead of standard output')
-    .option('--status <statuses>', 'proposed, accepted, retired or all (default all)')
-    .option(...cwd)
-    .action(async (flags: ExportMemoryFlags) => {
-      const { exportMemoryCommand } = await import('./commands/memory.js');
-      await execute(() => exportMemoryCommand(flags), {});
     });
 }
 
