@@ -10,7 +10,7 @@ import {
   type RuntimeLoadResult,
 } from './embedded-runtime.js';
 import { createGrammarCache, type GrammarCache } from './grammar-cache.js';
-import { createSerialLock } from './serial-lock.js';
+import { createSerialLock, disposeWhenIdle } from './serial-lock.js';
 import type { EmbeddedLogLevel } from './shared-llama.js';
 import { unlessAborted } from './unless-aborted.js';
 
@@ -217,18 +217,7 @@ export function createEmbeddedModel(options: EmbeddedModelOptions): EmbeddedMode
     dispose() {
       disposed = true;
       disposing.abort();
-      disposal ??= (async () => {
-        if (load === undefined) return;
-        const result = await load;
-        if (!result.success) return;
-        // Wait for a call in progress to finish with the sequence before freeing it.
-        const release = await lock.acquire();
-        try {
-          await result.runtime.dispose();
-        } finally {
-          release?.();
-        }
-      })();
+      disposal ??= disposeWhenIdle(load, lock);
       return disposal;
     },
   };

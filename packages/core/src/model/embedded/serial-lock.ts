@@ -27,3 +27,24 @@ export function createSerialLock(): SerialLock {
     },
   };
 }
+
+/**
+ * Frees a lazily loaded runtime: waits for its load (nothing to free if it never started or
+ * failed), then for the call in progress to finish with it (the lock), then disposes it.
+ */
+export async function disposeWhenIdle(
+  load:
+    | Promise<{ success: true; runtime: { dispose(): Promise<void> } } | { success: false }>
+    | undefined,
+  lock: SerialLock,
+): Promise<void> {
+  if (load === undefined) return;
+  const result = await load;
+  if (!result.success) return;
+  const release = await lock.acquire();
+  try {
+    await result.runtime.dispose();
+  } finally {
+    release?.();
+  }
+}

@@ -3,7 +3,7 @@ import type { EmbeddingModel } from '@outpost/protocol';
 import type { Token } from 'node-llama-cpp';
 import { ModelCallError } from '../../errors/model-call-error.js';
 import { disposedError, errorDetail } from '../embedded/embedded-errors.js';
-import { createSerialLock } from '../embedded/serial-lock.js';
+import { createSerialLock, disposeWhenIdle } from '../embedded/serial-lock.js';
 import type { EmbeddedLogLevel } from '../embedded/shared-llama.js';
 import { unlessAborted } from '../embedded/unless-aborted.js';
 import { cancelledError } from '../model-server-errors.js';
@@ -105,18 +105,7 @@ export function createEmbeddedEmbeddingModel(
 
     dispose() {
       disposed = true;
-      disposal ??= (async () => {
-        if (load === undefined) return;
-        const result = await load;
-        if (!result.success) return;
-        // Wait for a call in progress to finish with the context before freeing it.
-        const release = await lock.acquire();
-        try {
-          await result.runtime.dispose();
-        } finally {
-          release?.();
-        }
-      })();
+      disposal ??= disposeWhenIdle(load, lock);
       return disposal;
     },
   };
