@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MemoryRecord } from '@outpost/core';
+import { loadOrCreateStoreKey, openStore, storePath } from '@outpost/core';
+import type { FieldConflict, MemoryRecord } from '@outpost/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { createWorkspace } from './support/project.js';
@@ -164,7 +165,7 @@ describe('outpost memory', () => {
       ],
       [
         ['add', '--kind', 'fact', '--title', 'T', '--body', 'b', '--link', 'task:42'],
-        'task links are not possible yet, as Outpost has no task queue',
+        'link to task "42": there is no such task',
       ],
       [
         ['add', '--kind', 'fact', '--title', 'T', '--body', 'b', '--paths', '../outside.py'],
@@ -264,5 +265,115 @@ describe('outpost memory', () => {
     for (const copy of copies) expect(originalIds.has(copy.id)).toBe(false);
     expect(new Set(copies.map((copy) => copy.provenance.device)).size).toBe(1);
     expect(copies[0]?.provenance.device).not.toBe(original[0]?.provenance.device);
+  });
+
+  it('two homes edit the same field: show lists the conflict, pick settles it on both', async () => {
+    const homeB = `${workspace.home}-b`;
+    const file = (name: string) => join(workspace.root, '..', name);
+    const succeed = async (home: string, args: string[], input?: string) => {
+      const result = await run(args, { home, ...(input === undefined ? {} : { input }) });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      return result.stdout;
+    };
+    const exchange = async (from: string, to: string, name: string) => {
+      const sync = (home: string, args: string[]) =>
+        runCli(['sync', ...args], { cwd: workspace.root, env: { OUTPOST_HOME: home } });
+      expect((await sync(from, ['export', file(name)])).code).toBe(0);
+      expect((await sync(to, ['import', file(name)])).code).toBe(0);
+    };
+    const added = JSON.parse(
+      await succeed(workspace.home, [
+        'add',
+        '--kind',
+        'convention',
+        '--title',
+        'Use pnpm',
+        '--body',
+        'The lock file is pnpm-lock.yaml.',
+        '--json',
+      ]),
+    ) as MemoryRecord;
+    const id = added.id;
+    await exchange(workspace.home, homeB, 'a-1.ops');
+
+    // Offline, both retitle it; B's edit is the later one.
+    await succeed(workspace.home, ['edit', id, '--title', 'Use pnpm 9']);
+    await succeed(homeB, ['edit', id, '--title', 'Use pnpm, never npm']);
+    await exchange(homeB, workspace.home, 'b-1.ops');
+    await exchange(workspace.home, homeB, 'a-2.ops');
+
+    for (const home of [workspace.home, homeB]) {
+      const list = await succeed(home, ['list']);
+      expect(list).toMatch(/accepted {3}convention {2}Use pnpm, never npm {2}\[conflicted\]\n/);
+      const show = await succeed(home, ['show', id.slice(0, 18)]);
+      expect(show).toMatch(/conflicted: title \(keep one: outpost memory pick \S+ title N\)/);
+      expect(show).toMatch(/ 1 {2}"Use pnpm, never npm" {2}\(current\) {2}device \S+ {2}\d{4}-/);
+      expect(show).toMatch(/ 2 {2}"Use pnpm 9" +device \S+ {2}\d{4}-/);
+      const json = JSON.parse(await succeed(home, ['show', id, '--json'])) as MemoryRecord & {
+        conflicts: FieldConflict[];
+      };
+      expect(json.conflicted).toBe(true);
+      expect(json.conflicts).toEqual([
+        {
+          field: 'title',
+          alternatives: [
+            expect.objectContaining({ choice: 1, value: 'Use pnpm, never npm', current: true }),
+            expect.objectContaining({ choice: 2, value: 'Use pnpm 9', current: false }),
+          ],
+        },
+      ]);
+    }
+
+    const bad = await run(['pick', id, 'title', '3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('its title has 2 values; choose one of 1-2, not 3');
+    const picked = await succeed(workspace.home, ['pick', id.slice(0, 18), 'title', '2']);
+    expect(picked).toMatch(/^Kept value 2 of title: \S+ +accepted {3}convention {2}Use pnpm 9\n$/);
+    await exchange(workspace.home, homeB, 'a-3.ops');
+    await exchange(homeB, workspace.home, 'b-2.ops');
+
+    const showA = await succeed(workspace.home, ['show', id, '--json']);
+    expect(await succeed(homeB, ['show', id, '--json'])).toBe(showA);
+    expect(JSON.parse(showA)).toMatchObject({
+      title: 'Use pnpm 9',
+      conflicted: false,
+      conflicts: [],
+    });
+    expect(await succeed(homeB, ['list'])).not.toContain('[conflicted]');
+    // Nothing is lost: the other title is in the field history of both.
+    for (const home of [workspace.home, homeB]) {
+      const key = loadOrCreateStoreKey(home, {});
+      const store = openStore({ path: storePath(home), keyHex: key.keyHex });
+      try {
+        const lost = store
+          .readMaterializedState()
+          .field_history.filter((row) => row.kind === 'memory' && row.field === 'title')
+          .map((row) => JSON.parse(row.value as string) as string);
+        expect(lost.sort()).toEqual(['Use pnpm', 'Use pnpm 9', 'Use pnpm, never npm']);
+      } finally {
+        store.close();
+      }
+    }
+  });
+
+  it('deletes a record (hidden, kept) and restores it', async () => {
+    const added = JSON.parse(
+      (await run(['add', '--kind', 'fact', '--title', 'Gone soon', '--body', 'B', '--json']))
+        .stdout,
+    ) as MemoryRecord;
+    const deleted = await run(['delete', added.id.slice(0, 18)]);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toMatch(/^Deleted \S+ +accepted {3}fact {8}Gone soon {2}\[deleted\]\n$/);
+    expect(await records()).toEqual([]);
+    expect((await run(['search', 'gone'])).stdout).toBe('');
+    const edit = await run(['edit', added.id, '--title', 'x']);
+    expect(edit.code).toBe(2);
+    expect(edit.stderr).toMatch(/no memory record/);
+    const show = await run(['show', added.id]);
+    expect(show.stdout).toContain('deleted   yes (outpost memory restore brings it back)');
+    const restored = await run(['restore', added.id.slice(0, 18), '--json']);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ id: added.id, deleted: false });
+    expect((await records()).map((record) => record.id)).toEqual([added.id]);
   });
 });

@@ -25,7 +25,11 @@ export function addMemoryCommands(program: Command, execute: Execute): void {
       'after',
       '\nRecords belong to the project (the git work tree around --cwd). export writes Markdown\n' +
         'that memory add --file reads back. The rules files (AGENTS.md, CLAUDE.md, .cursorrules,\n' +
-        'CONVENTIONS.md) are listed read-only: edit them as files.',
+        'CONVENTIONS.md) are listed read-only: edit them as files.\n' +
+        'After sync, a field edited on two devices without either seeing the other is [conflicted]:\n' +
+        'the later value shows, show lists every value, and pick (or any edit of the field) settles\n' +
+        'it, on every device once synced. delete hides a record and keeps it; an edit made later\n' +
+        'on another device brings it back.',
     );
   const cwd = ['-C, --cwd <dir>', 'the project directory (default: the current one)'] as const;
   const fieldOptions = (command: Command) =>
@@ -35,7 +39,11 @@ export function addMemoryCommands(program: Command, execute: Execute): void {
       .option('--body <text>', 'what to remember, at most 8,000 characters (- reads stdin)')
       .option('--tags <tags>', 'words to find it by, comma-separated (repeatable)', collect)
       .option('--paths <paths>', 'project files or directories it is about (repeatable)', collect)
-      .option('--link <type:id>', 'commit:SHA or session:ID it relates to (repeatable)', collect)
+      .option(
+        '--link <type:id>',
+        'commit:SHA, session:ID or task:ID it relates to (repeatable)',
+        collect,
+      )
       .option(...cwd);
   fieldOptions(
     memory.command('add').description('add a record (accepted), or import an export with --file'),
@@ -48,7 +56,9 @@ export function addMemoryCommands(program: Command, execute: Execute): void {
     });
   memory
     .command('list')
-    .description('one line per record (id, status, kind, title), then the rules files')
+    .description(
+      'one line per record (id, status, kind, title, [conflicted]), then the rules files',
+    )
     .option('--status <statuses>', 'proposed, accepted, retired or all (default all)')
     .option('--kind <kinds>', 'only these kinds, comma-separated')
     .option(...cwd)
@@ -59,13 +69,25 @@ export function addMemoryCommands(program: Command, execute: Execute): void {
     });
   memory
     .command('show')
-    .description('every field of a record, provenance and links included')
+    .description('every field of a record, provenance and links included, and its conflicts')
+    .argument('<id>', 'record id or a unique prefix of it (deleted records too)')
+    .option(...cwd)
+    .option('--json', 'the record as JSON, with conflicts: [{ field, alternatives }]')
+    .action(async (id: string, flags: MemoryFlags) => {
+      const { showMemoryCommand } = await import('./commands/memory-merge.js');
+      await execute(() => showMemoryCommand(id, flags), flags);
+    });
+  memory
+    .command('pick')
+    .description('settle a conflicted field: keep value N as memory show numbers them')
     .argument('<id>', 'record id or a unique prefix of it')
+    .argument('<field>', 'the conflicted field: title, body, kind, tags, paths, links or status')
+    .argument('<n>', 'the number of the value to keep (1 is the current one)')
     .option(...cwd)
     .option('--json', 'the record as JSON')
-    .action(async (id: string, flags: MemoryFlags) => {
-      const { showMemoryCommand } = await import('./commands/memory.js');
-      await execute(() => showMemoryCommand(id, flags), flags);
+    .action(async (id: string, field: string, choice: string, flags: MemoryFlags) => {
+      const { pickMemoryCommand } = await import('./commands/memory-merge.js');
+      await execute(() => pickMemoryCommand(id, field, choice, flags), flags);
     });
   fieldOptions(
     memory
@@ -91,6 +113,21 @@ export function addMemoryCommands(program: Command, execute: Execute): void {
       .action(async (id: string, flags: MemoryFlags) => {
         const { setMemoryStatusCommand } = await import('./commands/memory.js');
         await execute(() => setMemoryStatusCommand(id, status, flags), flags);
+      });
+  }
+  for (const [name, description] of [
+    ['delete', 'hide a record everywhere it syncs to (kept, and restore brings it back)'],
+    ['restore', 'bring a deleted record back'],
+  ] as const) {
+    memory
+      .command(name)
+      .description(description)
+      .argument('<id>', 'record id or a unique prefix of it')
+      .option(...cwd)
+      .option('--json', 'the record as JSON')
+      .action(async (id: string, flags: MemoryFlags) => {
+        const { deleteMemoryCommand } = await import('./commands/memory.js');
+        await execute(() => deleteMemoryCommand(id, name, flags), flags);
       });
   }
   memory

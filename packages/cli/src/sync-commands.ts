@@ -31,7 +31,7 @@ export function addSyncCommands(program: Command, execute: Execute): void {
     .argument('<file>', 'a file written by outpost sync export')
     .option(
       '--max-clock-skew <seconds>',
-      'refuse timestamps further ahead of this clock (default 300)',
+      'refuse timestamps further ahead of this clock (default: sync.maxClockSkewSeconds in the config, else 300)',
     )
     .option('--json', 'the summary as one JSON object')
     .action(async (file: string, flags: SyncImportFlags) => {

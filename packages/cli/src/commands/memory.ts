@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -13,21 +12,16 @@ import {
 import type {
   MemoryDraft,
   MemoryKind,
-  MemoryLink,
   MemoryPatch,
   MemoryRecord,
   MemoryStatus,
   MemoryStore,
 } from '@outpost/core';
-import { processTerminal, terminalView } from '../agent-session.js';
+import { terminalView } from '../agent-session.js';
 import type { Terminal } from '../agent-session.js';
-import {
-  formatMemoryDetail,
-  formatMemoryLine,
-  formatRulesFileLine,
-} from '../render/memory-format.js';
-import { openLocalStore, resolveProjectRoot } from '../runtime.js';
+import { formatMemoryLine, formatRulesFileLine } from '../render/memory-format.js';
 import { UsageError } from '../usage-error.js';
+import { linksFlag, listFlag, withProjectRecords } from './project-records.js';
 
 /** `outpost memory …` (docs/architecture/memory.md): the project memory of the current project. */
 
@@ -69,62 +63,16 @@ interface ProjectMemory {
 }
 
 /**
- * Opens the store and the memory of the project around `--cwd`, runs `work`, and closes the
- * store. A record the store refuses is bad input: exit code 2, like other usage errors.
+ * Runs `work` on the memory of the project around `--cwd` (`withProjectRecords`): a record the
+ * store refuses is exit code 2, like other usage errors.
  */
-async function withProjectMemory(
+export function withProjectMemory(
   flags: MemoryFlags,
   work: (project: ProjectMemory) => number,
 ): Promise<number> {
-  const terminal = processTerminal();
-  const projectRoot = await resolveProjectRoot(flags.cwd ?? process.cwd());
-  const store = openLocalStore(terminal.env, (warning) => terminal.stderr.write(`${warning}\n`));
-  try {
-    const memory = store.memory({ projectRoot, commitExists: commitChecker(projectRoot) });
-    return work({ terminal, memory, projectRoot });
-  } catch (error) {
-    if (MemoryError.isInstance(error)) throw new UsageError(error.message, { cause: error });
-    throw error;
-  } finally {
-    store.close();
-  }
-}
-
-/** Whether `sha` is a commit of the project's repository (`git cat-file -e <sha>^{commit}`). */
-function commitChecker(projectRoot: string): (sha: string) => boolean {
-  return (sha) => {
-    try {
-      execFileSync('git', ['cat-file', '-e', `${sha}^{commit}`], {
-        cwd: projectRoot,
-        stdio: 'ignore',
-      });
-      return true;
-    } catch {
-      // git said no (unknown or ambiguous hash, not a repository) or is missing: either way
-      // there is no commit to link to, and the store says so.
-      return false;
-    }
-  };
-}
-
-/** Values of a repeatable, comma-separated option: `--tags a,b --tags c` → a, b, c. */
-function listFlag(values: readonly string[] | undefined): string[] | undefined {
-  return values
-    ?.flatMap((value) => value.split(','))
-    .map((value) => value.trim())
-    .filter((value) => value !== '');
-}
-
-function linksFlag(values: readonly string[] | undefined): MemoryLink[] | undefined {
-  return listFlag(values)?.map((value) => {
-    const match = /^([a-z]+):(.+)$/.exec(value);
-    if (match === null) {
-      throw new UsageError(
-        `--link takes type:id, like commit:1a2b3c4 or session:0197ab12, not "${value}".`,
-      );
-    }
-    return { type: match[1] as MemoryLink['type'], id: match[2] ?? '' };
-  });
+  return withProjectRecords(flags, ({ terminal, store, projectRoot, commitExists }) =>
+    work({ terminal, memory: store.memory({ projectRoot, commitExists }), projectRoot }),
+  );
 }
 
 /** `--body -` reads the body from standard input. */
@@ -161,9 +109,17 @@ function printRecords(
   });
 }
 
-function printRecord(terminal: Terminal, memory: MemoryStore, record: MemoryRecord, verb: string) {
+export function printRecord(
+  terminal: Terminal,
+  memory: MemoryStore,
+  record: MemoryRecord,
+  verb: string,
+) {
   const { style } = terminalView(terminal);
-  const id = shortMemoryId(memory, record.id);
+  // A deleted record is named by a prefix that `restore` (which looks at deleted ones) resolves.
+  const resolveId = (prefix: string) =>
+    memory.resolveId(prefix, { includeDeleted: record.deleted });
+  const id = shortMemoryId({ resolveId }, record.id);
   terminal.stdout.write(`${verb} ${formatMemoryLine(record, id, id.length, style)}\n`);
 }
 
@@ -293,17 +249,6 @@ function rulesFiles(projectRoot: string): { path: string; bytes: number }[] {
   });
 }
 
-/** `outpost memory show ID`: every field, provenance and links included, then the body. */
-export async function showMemoryCommand(idOrPrefix: string, flags: MemoryFlags) {
-  return withProjectMemory(flags, ({ terminal, memory }) => {
-    const record = memory.get(memory.resolveId(idOrPrefix));
-    if (record === undefined) throw new UsageError(`No memory record matches "${idOrPrefix}".`);
-    if (flags.json === true) terminal.stdout.write(`${JSON.stringify(record)}\n`);
-    else terminal.stdout.write(`${formatMemoryDetail(record, terminalView(terminal).style)}\n`);
-    return 0;
-  });
-}
-
 /** `outpost memory edit ID`: changes the fields given, keeps the rest. */
 export async function editMemoryCommand(idOrPrefix: string, flags: MemoryFieldFlags) {
   return withProjectMemory(flags, ({ terminal, memory }) => {
@@ -336,6 +281,21 @@ export async function setMemoryStatusCommand(
     const record = memory.setStatus(memory.resolveId(idOrPrefix), status);
     if (flags.json === true) terminal.stdout.write(`${JSON.stringify(record)}\n`);
     else printRecord(terminal, memory, record, status === 'accepted' ? 'Accepted' : 'Retired');
+    return 0;
+  });
+}
+
+/** `outpost memory delete ID` (a tombstone: hidden, kept) and `outpost memory restore ID`. */
+export async function deleteMemoryCommand(
+  idOrPrefix: string,
+  action: 'delete' | 'restore',
+  flags: MemoryFlags,
+) {
+  return withProjectMemory(flags, ({ terminal, memory }) => {
+    const id = memory.resolveId(idOrPrefix, { includeDeleted: action === 'restore' });
+    const record = action === 'delete' ? memory.delete(id) : memory.restore(id);
+    if (flags.json === true) terminal.stdout.write(`${JSON.stringify(record)}\n`);
+    else printRecord(terminal, memory, record, action === 'delete' ? 'Deleted' : 'Restored');
     return 0;
   });
 }

@@ -6,10 +6,11 @@ import {
   parseSyncCursor,
   SyncFileError,
   type Store,
+  type SyncConflict,
   type SyncImportSummary,
 } from '@outpost/core';
 import { processTerminal, type Terminal } from '../agent-session.js';
-import { openLocalStore } from '../runtime.js';
+import { loadSettings, openLocalStore } from '../runtime.js';
 import { UsageError } from '../usage-error.js';
 
 /** `outpost sync export|import` (docs/architecture/sync.md): the op log on a USB stick. */
@@ -80,7 +81,11 @@ export function syncExportCommand(file: string, flags: SyncExportFlags): Promise
 
 /** `outpost sync import FILE`: all or nothing, then a summary of what changed. */
 export function syncImportCommand(file: string, flags: SyncImportFlags): Promise<number> {
-  const maxClockSkewMs = parseSkewFlag(flags.maxClockSkew);
+  // The flag beats the config file's `sync.maxClockSkewSeconds`; without either, the store's 300 s.
+  const flagSkewMs = parseSkewFlag(flags.maxClockSkew);
+  const configuredSeconds = loadSettings(processTerminal().env).config.sync?.maxClockSkewSeconds;
+  const maxClockSkewMs =
+    flagSkewMs ?? (configuredSeconds === undefined ? undefined : configuredSeconds * 1000);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -120,16 +125,25 @@ function formatSummary(file: string, summary: SyncImportSummary): string {
   }
   if (summary.conflicts.length > 0) {
     lines.push(
-      `Conflicts: ${summary.conflicts.length} (concurrent edits; the later one is kept, the other is in the field history):`,
+      `Conflicts: ${summary.conflicts.length} (concurrent edits; each field keeps one value, the others are in its field history):`,
     );
     for (const conflict of summary.conflicts) {
       const winner = conflict.result === 'won' ? 'the imported value' : "this store's value";
-      lines.push(`  ${conflict.kind} ${conflict.record} ${conflict.field}: ${winner} is kept`);
+      lines.push(
+        `  ${conflict.kind} ${conflict.record} ${conflict.field}: ${winner} is kept ` +
+          `(${keptBecause[conflict.rule]})`,
+      );
     }
   }
   lines.push(`Cursor: ${formatSyncCursor(summary.cursor)}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** Why a conflict's kept value won, by the field's merge rule (`SyncConflict.rule`). */
+const keptBecause: Record<SyncConflict['rule'], string> = {
+  'last-writer-wins': 'the later write',
+  rank: 'by rank: the later epoch, then done or failed over an open state, then the later write',
+};
 
 /** Writes `file` whole or not at all: a temporary file beside it, then a rename. */
 function writeAtomically(file: string, text: string): void {

@@ -14,7 +14,7 @@ function colorStatus(status: string, style: Style): string {
   return style.dim(padded);
 }
 
-/** One line per record: id (a unique prefix), status, kind, title. */
+/** One line per record: id (a unique prefix), status, kind, title, and `conflicted` if it is. */
 export function formatMemoryLine(
   record: MemoryRecord,
   shortId: string,
@@ -26,6 +26,8 @@ export function formatMemoryLine(
     colorStatus(record.status, style),
     record.kind.padEnd(kindWidth),
     oneLine(record.title, 100),
+    ...(record.conflicted ? [style.yellow('[conflicted]')] : []),
+    ...(record.deleted ? [style.dim('[deleted]')] : []),
   ].join('  ');
 }
 
@@ -40,8 +42,15 @@ export function formatRulesFileLine(path: string, idWidth: number, style: Style)
 
 const none = '(none)';
 
-/** Every field of a record, provenance and links included, then its body. */
-export function formatMemoryDetail(record: MemoryRecord, style: Style): string {
+/**
+ * Every field of a record, provenance and links included, its conflicts (`formatConflicts`) if
+ * any, then its body.
+ */
+export function formatMemoryDetail(
+  record: MemoryRecord,
+  style: Style,
+  conflicts: readonly string[] = [],
+): string {
   const { provenance } = record;
   const fields: [string, string][] = [
     ['id', record.id],
@@ -56,11 +65,15 @@ export function formatMemoryDetail(record: MemoryRecord, style: Style): string {
     ['session', provenance.session ?? none],
     ['model', provenance.model ?? none],
     ['updated', formatDateTime(record.updatedAt, true)],
+    ...(record.deleted
+      ? [['deleted', 'yes (outpost memory restore brings it back)'] as [string, string]]
+      : []),
   ];
   return [
     style.bold(record.title),
     '',
     ...fields.map(([name, value]) => `${style.dim(name.padEnd(8))}  ${value}`),
+    ...(conflicts.length === 0 ? [] : ['', ...conflicts]),
     '',
     record.body,
   ].join('\n');

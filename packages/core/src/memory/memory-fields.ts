@@ -37,6 +37,8 @@ export const MemoryFields = z.object({
   status: z.enum(MEMORY_STATUSES),
   /** Wall-clock milliseconds of the write; written with every change. */
   updatedAt: z.number().int(),
+  /** The tombstone: `true` hides the record while it is newer than every other field's winner. */
+  $deleted: z.boolean(),
 });
 export type MemoryFields = z.infer<typeof MemoryFields>;
 

@@ -28,6 +28,8 @@ const record: MemoryRecord = {
     createdAt: Date.UTC(2025, 5, 1, 12),
   },
   updatedAt: Date.UTC(2025, 5, 2, 9, 30),
+  conflicted: false,
+  deleted: false,
 };
 
 describe('formatMemoryMarkdown', () => {

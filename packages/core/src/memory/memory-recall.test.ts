@@ -16,6 +16,8 @@ function record(fields: Partial<MemoryRecord>): MemoryRecord {
     status: 'accepted',
     provenance: { user: 'u', device: 'd', createdAt: 1 },
     updatedAt: 1,
+    conflicted: false,
+    deleted: false,
     ...fields,
   };
 }

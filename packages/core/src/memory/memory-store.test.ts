@@ -96,6 +96,8 @@ describe('memory store', () => {
         createdAt: time,
       },
       updatedAt: time,
+      conflicted: false,
+      deleted: false,
     });
     expect(memory.get(record.id)).toEqual(record);
     const ops = store.ops().filter((op) => op.kind === 'memory');
@@ -174,9 +176,9 @@ describe('memory store', () => {
       /not a commit hash/,
     ],
     [
-      'a task link',
-      { links: [{ type: 'task', id: 't-1' }] },
-      /task links are not possible yet, as Outpost has no task queue/,
+      'a link to a task that does not exist',
+      { links: [{ type: 'task', id: 't-100' }] },
+      /link to task "t-100": there is no such task/,
     ],
     ['an unknown link type', { links: [{ type: 'issue', id: '12' }] }, /unknown link type "issue"/],
     ['an unknown field', { priority: 'high' }, /unknown field "priority"/],
@@ -265,8 +267,8 @@ describe('memory store', () => {
     expect(memory.update(record.id, { kind: 'fix' })).toEqual(updated);
     expect(() => memory.update(record.id, {})).toThrow(/nothing to change/);
     expect(() => memory.update(record.id, { body: '' })).toThrow(/the body is empty/);
-    expect(() => memory.update(record.id, { links: [{ type: 'task', id: '1' }] })).toThrow(
-      /task links/,
+    expect(() => memory.update(record.id, { links: [{ type: 'task', id: '0000' }] })).toThrow(
+      /link to task "0000": there is no such task/,
     );
     expect(store.ops()).toHaveLength(count);
   });

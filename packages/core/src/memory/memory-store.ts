@@ -3,11 +3,16 @@ import type { SpaceId } from '@outpost/protocol';
 import { MemoryError } from '../errors/memory-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { StoreError } from '../errors/store-error.js';
-import { resolveIdPrefix } from '../store/resolve-id-prefix.js';
 import type { IdGenerator } from '../ids/ids.js';
 import { cachedStatement, writeTransaction, type SqliteDatabase } from '../store/database.js';
+import { readFieldConflicts } from '../store/field-conflicts.js';
+import { findSessionIds } from '../store/find-session-ids.js';
 import type { HybridLogicalClock } from '../store/hybrid-logical-clock.js';
-import { appendOps, type OpDraft } from '../store/op-log.js';
+import { appendOps } from '../store/op-log.js';
+import { recordKinds } from '../store/record-kinds.js';
+import { findAlternative, recordFieldDrafts, tombstoneDraft } from '../store/record-writes.js';
+import { resolveIdPrefix } from '../store/resolve-id-prefix.js';
+import { findTaskIds } from '../task/task-queries.js';
 import type { MemoryFieldName, MemoryFields } from './memory-fields.js';
 import { rankMemory } from './memory-recall.js';
 import type {
@@ -55,18 +60,21 @@ interface MemoryRow {
   links: string;
   status: string;
   updated_at: number;
+  deleted: number;
+  conflicted: number;
 }
 
 /** Ops may arrive in any order, so a row can exist before all of its fields; such rows are hidden. */
 const isComplete = `project IS NOT NULL AND provenance IS NOT NULL AND title IS NOT NULL
   AND body IS NOT NULL AND kind IS NOT NULL AND tags IS NOT NULL AND paths IS NOT NULL
   AND links IS NOT NULL AND status IS NOT NULL AND updated_at IS NOT NULL`;
+/** Not hidden by its `$deleted` tombstone. */
+const isVisible = `${isComplete} AND deleted = 0`;
+const spec = recordKinds.memory;
 
-/** A session's own fields have arrived (its events may come first). */
-const sessionExists = 'created_at IS NOT NULL';
 const defaultRecallLimit = 10;
 /** The order fields are written in when a record is created. */
-const creationOrder: readonly MemoryFieldName[] = [
+const creationOrder: readonly Exclude<MemoryFieldName, '$deleted'>[] = [
   'project',
   'provenance',
   'title',
@@ -78,9 +86,6 @@ const creationOrder: readonly MemoryFieldName[] = [
   'status',
   'updatedAt',
 ];
-
-const likePrefix = (prefix: string) =>
-  `${prefix.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 
 /**
  * The memory of one project, kept in the store's op log: every write is validated first (nothing
@@ -95,49 +100,59 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   }
 
   const targets: LinkTargets = {
-    findSessions(idOrPrefix) {
-      const exact = cachedStatement<[string], { id: string }>(
-        db,
-        `SELECT id FROM sessions WHERE id = ? AND ${sessionExists}`,
-      ).get(idOrPrefix);
-      if (exact !== undefined) return [exact.id];
-      return cachedStatement<[string], { id: string }>(
-        db,
-        `SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' AND ${sessionExists} ORDER BY id LIMIT 2`,
-      )
-        .all(likePrefix(idOrPrefix))
-        .map((row) => row.id);
-    },
+    findSessions: (idOrPrefix) => findSessionIds(db, idOrPrefix),
+    findTasks: (idOrPrefix) => findTaskIds(db, projectRoot, idOrPrefix),
     commitExists: options.commitExists,
   };
 
-  const get = (id: string): MemoryRecord | undefined => {
+  const get: MemoryStore['get'] = (id, getOptions = {}) => {
     const row = cachedStatement<[string, string], MemoryRow>(
       db,
       `SELECT * FROM memory WHERE id = ? AND project = ? AND ${isComplete}`,
     ).get(id, projectRoot);
-    return row === undefined ? undefined : recordFromRow(row);
+    if (row === undefined || (row.deleted === 1 && getOptions.includeDeleted !== true)) {
+      return undefined;
+    }
+    return recordFromRow(row);
   };
 
+  /** A visible record; a deleted one is "not found" with a hint, as is any other id. */
   const requireRecord = (id: string): MemoryRecord => {
-    const record = get(id);
+    const record = get(id, { includeDeleted: true });
     if (record === undefined) throw new NotFoundError(`no memory record '${id}' in ${projectRoot}`);
+    if (record.deleted) {
+      throw new NotFoundError(`the memory record '${id}' is deleted; restore it to change it`);
+    }
     return record;
   };
 
   const write = (id: string, fields: Partial<MemoryFields>): void => {
-    const drafts: OpDraft[] = creationOrder.flatMap((field) => {
+    const entries = creationOrder.flatMap((field) => {
       const value = fields[field];
-      return value === undefined ? [] : [{ space, kind: 'memory', record: id, field, value }];
+      return value === undefined ? [] : [[field, value] as const];
     });
-    appendOps(db, clock, drafts);
+    appendOps(db, clock, recordFieldDrafts(db, spec, { space, record: id, fields: entries }));
+  };
+
+  /** The fields of a record that hold concurrent values (an edit of one resolves it). */
+  const conflictedFields = (record: MemoryRecord): Set<string> =>
+    new Set(
+      record.conflicted
+        ? readFieldConflicts(db, 'memory', record.id).map((conflict) => conflict.field)
+        : [],
+    );
+
+  const deletedOrVisible = (id: string): MemoryRecord => {
+    const record = get(id, { includeDeleted: true });
+    if (record === undefined) throw new StoreError(`the memory record '${id}' is gone`);
+    return record;
   };
 
   const list: MemoryStore['list'] = (filter = {}) => {
     const { statuses, kinds } = filter;
     return cachedStatement<[string], MemoryRow>(
       db,
-      `SELECT * FROM memory WHERE project = ? AND ${isComplete}
+      `SELECT * FROM memory WHERE project = ? AND ${isVisible}
        ORDER BY updated_at DESC, id DESC`,
     )
       .all(projectRoot)
@@ -195,28 +210,33 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 
     get,
 
-    resolveId: (idOrPrefix) =>
-      resolveIdPrefix({
+    resolveId: (idOrPrefix, resolveOptions = {}) => {
+      const includeDeleted = resolveOptions.includeDeleted === true;
+      return resolveIdPrefix({
         idOrPrefix,
         plural: 'memory records',
         singular: 'memory record',
         where: `in ${projectRoot}`,
-        exists: (id) => get(id) !== undefined,
+        exists: (id) => get(id, { includeDeleted }) !== undefined,
         matching: (pattern, limit) =>
           cachedStatement<[string, string], { id: string; title: string }>(
             db,
-            `SELECT id, title FROM memory WHERE id LIKE ? ESCAPE '\\' AND project = ? AND ${isComplete}
-             ORDER BY id LIMIT ${limit}`,
+            `SELECT id, title FROM memory WHERE id LIKE ? ESCAPE '\\' AND project = ?
+               AND ${includeDeleted ? isComplete : isVisible} ORDER BY id LIMIT ${limit}`,
           ).all(pattern, projectRoot),
-      }),
+      });
+    },
 
     update(id, patch) {
       const valid = validatePatch(patch, targets);
       return writeTransaction(db, () => {
         const current = requireRecord(id);
+        // A conflicted field is written even with its current value: the edit resolves it.
+        const conflicted = conflictedFields(current);
         const changed = Object.fromEntries(
           Object.entries(valid).filter(
             ([field, value]) =>
+              conflicted.has(field) ||
               JSON.stringify(value) !== JSON.stringify(current[field as keyof MemoryRecord]),
           ),
         ) as Partial<MemoryFields>;
@@ -231,8 +251,59 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       if (!parsed.success) throw new MemoryError(describeIssues(parsed.error));
       return writeTransaction(db, () => {
         const current = requireRecord(id);
-        if (current.status === parsed.data) return current;
+        if (current.status === parsed.data && !conflictedFields(current).has('status')) {
+          return current;
+        }
         write(id, { status: parsed.data, updatedAt: now() });
+        return requireRecord(id);
+      });
+    },
+
+    delete(id) {
+      return writeTransaction(db, () => {
+        requireRecord(id);
+        appendOps(db, clock, [tombstoneDraft(spec, { space, record: id, deleted: true })]);
+        return deletedOrVisible(id);
+      });
+    },
+
+    restore(id) {
+      return writeTransaction(db, () => {
+        const current = get(id, { includeDeleted: true });
+        if (current === undefined) {
+          throw new NotFoundError(`no memory record '${id}' in ${projectRoot}`);
+        }
+        if (!current.deleted) return current;
+        write(id, { updatedAt: now() });
+        appendOps(db, clock, [tombstoneDraft(spec, { space, record: id, deleted: false })]);
+        return requireRecord(id);
+      });
+    },
+
+    conflicts(id) {
+      if (get(id, { includeDeleted: true }) === undefined) {
+        throw new NotFoundError(`no memory record '${id}' in ${projectRoot}`);
+      }
+      return readFieldConflicts(db, 'memory', id);
+    },
+
+    pick(id, field, choice) {
+      return writeTransaction(db, () => {
+        requireRecord(id);
+        const found = findAlternative(db, spec, { record: id, field, choice });
+        if ('problem' in found) throw new MemoryError([found.problem]);
+        appendOps(
+          db,
+          clock,
+          recordFieldDrafts(db, spec, {
+            space,
+            record: id,
+            fields: [
+              [field, found.alternative.value],
+              ['updatedAt', now()],
+            ],
+          }),
+        );
         return requireRecord(id);
       });
     },
@@ -274,5 +345,7 @@ function recordFromRow(row: MemoryRow): MemoryRecord {
     status: row.status as MemoryStatus,
     provenance: JSON.parse(row.provenance) as MemoryProvenance,
     updatedAt: row.updated_at,
+    conflicted: row.conflicted === 1,
+    deleted: row.deleted === 1,
   };
 }

@@ -1,3 +1,5 @@
+import type { FieldConflict } from '../store/field-conflicts.js';
+
 /**
  * Project memory (issue 6): decisions, conventions, fixes, facts and todos that outlive a
  * session, with provenance, stored as ops in the op log like everything else (so they sync).
@@ -14,7 +16,7 @@ export type MemoryStatus = (typeof MEMORY_STATUSES)[number];
 /** What a record points at; each must exist when the link is made. */
 export interface MemoryLink {
   type: 'commit' | 'session' | 'task';
-  /** A commit hash (full or abbreviated), a session id, a task id. */
+  /** A commit hash (full or abbreviated), a session id, a task id (of the same project). */
   id: string;
 }
 
@@ -45,6 +47,10 @@ export interface MemoryRecord {
   provenance: MemoryProvenance;
   /** Milliseconds since the epoch of the last change of any field. */
   updatedAt: number;
+  /** Some field holds values written concurrently on two devices (see `MemoryStore.conflicts`). */
+  conflicted: boolean;
+  /** Hidden by its `$deleted` tombstone (only `get(id, { includeDeleted })` returns it). */
+  deleted: boolean;
 }
 
 /**
@@ -95,12 +101,25 @@ export interface MemoryStore {
    * invalid nothing is written; the error names the record (1-based) of each problem.
    */
   addAll(drafts: readonly MemoryDraft[]): MemoryRecord[];
-  get(id: string): MemoryRecord | undefined;
+  /** A visible record; a deleted one only with `includeDeleted`. */
+  get(id: string, options?: { includeDeleted?: boolean }): MemoryRecord | undefined;
   /** A full id or a unique prefix (≥ 4 characters) → the full id; throws when unknown/ambiguous. */
-  resolveId(idOrPrefix: string): string;
+  resolveId(idOrPrefix: string, options?: { includeDeleted?: boolean }): string;
+  /** Writes the fields that change; a conflicted field is written even unchanged (it resolves). */
   update(id: string, patch: MemoryPatch): MemoryRecord;
   setStatus(id: string, status: MemoryStatus): MemoryRecord;
-  /** Newest change first; all statuses unless filtered. */
+  /**
+   * Writes the `$deleted` tombstone: the record is hidden from `list`, `recall` and every prompt,
+   * and kept. A later edit of it on another device brings it back.
+   */
+  delete(id: string): MemoryRecord;
+  /** Writes `$deleted: false`: a deleted record is visible again (a visible one is unchanged). */
+  restore(id: string): MemoryRecord;
+  /** Each conflicted field with its current value and the concurrent alternatives. */
+  conflicts(id: string): FieldConflict[];
+  /** Writes alternative `choice` (1-based, as `conflicts` lists it) of `field`; clears its flag. */
+  pick(id: string, field: string, choice: number): MemoryRecord;
+  /** Newest change first; all statuses unless filtered; never deleted records. */
   list(filter?: {
     statuses?: readonly MemoryStatus[];
     kinds?: readonly MemoryKind[];

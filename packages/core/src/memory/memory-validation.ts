@@ -42,6 +42,8 @@ export type ValidMemoryPatch = Partial<
 export interface LinkTargets {
   /** Full ids of the sessions whose id is `idOrPrefix` or starts with it (at most two). */
   findSessions(idOrPrefix: string): string[];
+  /** The same for the project's tasks (deleted ones excepted); without it, task links are refused. */
+  findTasks?: ((idOrPrefix: string) => string[]) | undefined;
   /** Whether `sha` names a commit of the project; without it, commit links are refused. */
   commitExists?: ((sha: string) => boolean) | undefined;
 }
@@ -179,12 +181,13 @@ const Paths = z
 const Link = z.object(
   {
     type: z.enum(['commit', 'session', 'task'], {
-      error: (issue) => `unknown link type ${JSON.stringify(issue.input)} (use commit or session)`,
+      error: (issue) =>
+        `unknown link type ${JSON.stringify(issue.input)} (use commit, session or task)`,
     }),
     id: z
-      .string({ error: 'a link needs an id (a commit hash or a session id)' })
+      .string({ error: 'a link needs an id (a commit hash, a session id or a task id)' })
       .trim()
-      .min(1, { error: 'a link needs an id (a commit hash or a session id)' }),
+      .min(1, { error: 'a link needs an id (a commit hash, a session id or a task id)' }),
   },
   { error: 'a link must be { type, id }' },
 );
@@ -248,21 +251,17 @@ export function describeIssues(error: z.ZodError): string[] {
   });
 }
 
-/** Checks each link and returns them as stored (session links by full id); problems go to `problems`. */
-function checkLinks(
+/**
+ * Checks each link and returns them as stored (session and task links by full id); problems go to
+ * `problems`. Tasks use it too.
+ */
+export function checkLinks(
   links: readonly MemoryLink[],
   targets: LinkTargets,
   problems: string[],
 ): MemoryLink[] {
   const checked = links.flatMap((link): MemoryLink[] => {
     const quoted = JSON.stringify(link.id);
-    if (link.type === 'task') {
-      problems.push(
-        `link to task ${quoted}: task links are not possible yet, as Outpost has no task ` +
-          'queue (link a commit or a session instead)',
-      );
-      return [];
-    }
     if (link.type === 'commit') {
       if (!/^[0-9a-fA-F]{4,64}$/.test(link.id)) {
         problems.push(`link to commit ${quoted}: that is not a commit hash`);
@@ -280,19 +279,24 @@ function checkLinks(
       }
       return [{ type: 'commit', id: link.id.toLowerCase() }];
     }
-    const sessions = link.id.length >= 4 ? targets.findSessions(link.id) : [];
-    const [only, another] = sessions;
+    const found =
+      link.id.length < 4
+        ? []
+        : link.type === 'task'
+          ? (targets.findTasks?.(link.id) ?? [])
+          : targets.findSessions(link.id);
+    const [only, another] = found;
     if (only === undefined) {
-      problems.push(`link to session ${quoted}: there is no such session`);
+      problems.push(`link to ${link.type} ${quoted}: there is no such ${link.type}`);
       return [];
     }
     if (another !== undefined) {
       problems.push(
-        `link to session ${quoted}: several sessions start with it (give more of the id)`,
+        `link to ${link.type} ${quoted}: several ${link.type}s start with it (give more of the id)`,
       );
       return [];
     }
-    return [{ type: 'session', id: only }];
+    return [{ type: link.type, id: only }];
   });
   return unique(checked, (link) => `${link.type}:${link.id}`);
 }
@@ -348,3 +352,6 @@ export function validatePatch(input: unknown, targets: LinkTargets): ValidMemory
   if (problems.length > 0) throw new MemoryError(problems);
   return patch;
 }
+
+/** The title and links rules, shared with tasks (`task-validation.ts`). */
+export { Links as RecordLinks, Title as RecordTitle };

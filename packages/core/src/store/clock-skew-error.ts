@@ -18,7 +18,8 @@ export class ClockSkewError extends AgentError {
     localWallMs: number;
     maxSkewMs: number;
   }) {
-    const aheadSeconds = Math.round((options.remoteWallMs - options.localWallMs) / 1000);
+    // Rounded up: a timestamp 300.4 s ahead with 300 s allowed reads "301 s ahead", never "300 s".
+    const aheadSeconds = Math.ceil((options.remoteWallMs - options.localWallMs) / 1000);
     super(
       `refused a timestamp ${aheadSeconds} s ahead of this device's clock ` +
         `(remote ${new Date(options.remoteWallMs).toISOString()}, ` +

@@ -2,6 +2,7 @@ import { StoreError } from '../errors/store-error.js';
 import { cachedStatement, writeTransaction, type SqliteDatabase } from './database.js';
 import { initialSchema } from './migrations/0001-initial.js';
 import { memorySchema } from './migrations/0002-memory.js';
+import { conflictsTombstonesTasksSchema } from './migrations/0003-conflicts-tombstones-tasks.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -10,7 +11,11 @@ export type { Migration } from './migrations/migration.js';
 export const OUTPOST_APPLICATION_ID = 0x4f555450;
 
 /** Every migration this version of Outpost knows, in order. Append only. */
-export const migrations: readonly Migration[] = [initialSchema, memorySchema];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  memorySchema,
+  conflictsTombstonesTasksSchema,
+];
 
 export interface MigrateOptions {
   now: () => number;

@@ -138,7 +138,7 @@ describe('op log', () => {
     const before = store.readMaterializedState();
     const base = { device: 'newer-device', hlc: '0195f2a3b4c5-0000', space: store.userSpace };
     const foreign: StoredOp[] = [
-      { ...base, seq: 1, kind: 'task', record: 't1', field: 'title', value: 'a task' },
+      { ...base, seq: 1, kind: 'setting', record: 's1', field: 'theme', value: 'dark' },
       { ...base, seq: 2, kind: 'session', record: session.id, field: 'pinned', value: true },
       { ...base, seq: 3, kind: 'session', record: session.id, field: 'status', value: 'paused' },
       { ...base, seq: 4, kind: 'session-event', record: 'e1', field: '$event', value: {} },

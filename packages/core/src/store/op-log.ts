@@ -1,4 +1,4 @@
-import { Op, type RecordKind, type SpaceId } from '@outpost/protocol';
+import { Op, type OpRef, type RecordKind, type SpaceId } from '@outpost/protocol';
 import { StoreError } from '../errors/store-error.js';
 import { cachedStatement, type SqliteDatabase } from './database.js';
 import { formatHlc, parseHlc, type HybridLogicalClock } from './hybrid-logical-clock.js';
@@ -14,6 +14,8 @@ export interface OpDraft {
   field: string;
   /** Any JSON value. */
   value: unknown;
+  /** The ops of this field the writer saw as current (`fieldBase`); only on flagged fields. */
+  base?: OpRef[];
 }
 
 /**
@@ -84,11 +86,23 @@ export function readOps(db: SqliteDatabase): StoredOp[] {
 }
 
 function insertRow(db: SqliteDatabase, op: StoredOp, value: string): boolean {
-  const result = cachedStatement<[string, number, string, string, string, string, string, string]>(
+  const result = cachedStatement<
+    [string, number, string, string, string, string, string, string, string | null]
+  >(
     db,
-    `INSERT INTO op_log (${opColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO op_log (${opColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (device, seq) DO NOTHING`,
-  ).run(op.device, op.seq, op.hlc, op.space, op.kind, op.record, op.field, value);
+  ).run(
+    op.device,
+    op.seq,
+    op.hlc,
+    op.space,
+    op.kind,
+    op.record,
+    op.field,
+    value,
+    op.base === undefined ? null : JSON.stringify(op.base),
+  );
   return result.changes === 1;
 }
 

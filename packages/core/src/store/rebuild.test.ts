@@ -8,7 +8,9 @@ import {
   createTemporaryDirectory,
   expectWellFormedLog,
   sampleEvents,
+  shuffled,
   TEST_KEY,
+  union,
   type FakeClock,
   type TemporaryDirectory,
 } from './__fixtures__/store-fixtures.js';
@@ -17,7 +19,7 @@ import { migrate } from './migrations.js';
 import { insertOp } from './op-log.js';
 import { readMaterializedState, type MaterializedState } from './rebuild.js';
 import { openStore, type Store } from './store.js';
-import { compareOps, type StoredOp } from './stored-op.js';
+import type { StoredOp } from './stored-op.js';
 
 // fast-check prints the seed and path of any failure; replay with fc.assert(…, { seed, path }) and
 // keep the case as an example below.
@@ -57,30 +59,6 @@ function replicaState(ops: readonly StoredOp[]): MaterializedState {
   } finally {
     db.close();
   }
-}
-
-/** Deterministic Fisher–Yates shuffle (mulberry32), so fast-check controls the order. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const result = [...items];
-  for (let index = result.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [result[index], result[other]] = [result[other] as T, result[index] as T];
-  }
-  return result;
-}
-
-function union(...logs: StoredOp[][]): StoredOp[] {
-  const byId = new Map<string, StoredOp>();
-  for (const op of logs.flat()) byId.set(`${op.device}/${op.seq}`, op);
-  return [...byId.values()].sort(compareOps);
 }
 
 const text = fc.string({ unit: 'grapheme', maxLength: 20 });

@@ -5,6 +5,7 @@ import { opColumns, opFromRow, type OpRow } from './stored-op.js';
 /** The tables derived from the op log, children before parents (the order to clear them in). */
 export const materializedTables = [
   'memory',
+  'tasks',
   'session_events',
   'sessions',
   'field_history',
@@ -17,6 +18,7 @@ export type MaterializedState = Record<MaterializedTable, Record<string, unknown
 
 const canonicalOrder: Record<MaterializedTable, string> = {
   memory: 'id',
+  tasks: 'id',
   session_events: 'id',
   sessions: 'id',
   field_history: 'device, seq',
@@ -58,6 +60,7 @@ export function readMaterializedState(db: SqliteDatabase): MaterializedState {
     >[];
   return {
     memory: read('memory'),
+    tasks: read('tasks'),
     session_events: read('session_events'),
     sessions: read('sessions'),
     field_history: read('field_history'),

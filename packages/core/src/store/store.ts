@@ -2,6 +2,8 @@ import type { SpaceId } from '@outpost/protocol';
 import { uuidv7, type IdGenerator } from '../ids/ids.js';
 import { createMemoryStore } from '../memory/memory-store.js';
 import type { MemoryStore } from '../memory/memory-types.js';
+import { createTaskStore } from '../task/task-store.js';
+import type { TaskStore } from '../task/task-types.js';
 import { exportOps, type ExportOpsOptions, type SyncExport } from '../sync/sync-export.js';
 import { importOps, type SyncImportSummary } from '../sync/sync-import.js';
 import { onCommit, openDatabase, writeTransaction } from './database.js';
@@ -28,7 +30,7 @@ export interface StoreOptions {
   keyHex: string;
   /** Wall clock in milliseconds; default `Date.now`. */
   now?: () => number;
-  /** Ids of new sessions, events and memory records; default UUIDv7. */
+  /** Ids of new sessions, events, memory records and tasks; default UUIDv7. */
   generateId?: IdGenerator;
   /** How far ahead of this clock an imported timestamp may be; default 5 minutes. */
   maxClockSkewMs?: number;
@@ -42,7 +44,7 @@ export interface StoreSync {
   import(text: string): SyncImportSummary;
 }
 
-/** Which project's memory, and how to check its commit links. */
+/** Which project's memory or tasks, and how to check their commit links. */
 export interface ProjectMemoryOptions {
   /** The project's absolute root, as sessions record it (`resolveProjectRoot` in the CLI). */
   projectRoot: string;
@@ -65,6 +67,8 @@ export interface Store {
   readonly sessions: SessionStore;
   /** The memory of one project (docs/architecture/memory.md); cheap, call it per use. */
   memory(options: ProjectMemoryOptions): MemoryStore;
+  /** The tasks of one project (docs/architecture/tasks.md); cheap, call it per use. */
+  tasks(options: ProjectMemoryOptions): TaskStore;
   readonly sync: StoreSync;
   /** Every op in the log, in `(hlc, device, seq)` order. */
   ops(): StoredOp[];
@@ -139,6 +143,17 @@ export function openStore(options: StoreOptions): Store {
         userId: identity.userId,
         deviceId: identity.deviceId,
         ...memoryOptions,
+      }),
+    tasks: (taskOptions) =>
+      createTaskStore({
+        db,
+        clock,
+        now,
+        generateId,
+        space: userSpace,
+        userId: identity.userId,
+        deviceId: identity.deviceId,
+        ...taskOptions,
       }),
     sync: {
       export: (exportOptions) =>

@@ -1,4 +1,4 @@
-import type { Op } from '@outpost/protocol';
+import type { Op, OpRef } from '@outpost/protocol';
 
 /**
  * An op as the log holds it. Its `kind` may be one this version of Outpost does not know (written
@@ -17,9 +17,11 @@ export interface OpRow {
   record: string;
   field: string;
   value: string;
+  /** JSON list of `OpRef`, or null. */
+  base: string | null;
 }
 
-export const opColumns = 'device, seq, hlc, space, kind, record, field, value';
+export const opColumns = 'device, seq, hlc, space, kind, record, field, value, base';
 
 export function opFromRow(row: OpRow): StoredOp {
   return {
@@ -31,7 +33,13 @@ export function opFromRow(row: OpRow): StoredOp {
     record: row.record,
     field: row.field,
     value: JSON.parse(row.value) as unknown,
+    ...(row.base === null ? {} : { base: JSON.parse(row.base) as OpRef[] }),
   };
+}
+
+/** The one string that names an op by `(hlc, device)`, to compare with an `OpRef`. */
+export function opRefKey(op: OpRef): string {
+  return `${op.hlc} ${op.device}`;
 }
 
 /**

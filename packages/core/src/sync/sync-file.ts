@@ -10,13 +10,16 @@ import { SyncFileError } from './sync-file-error.js';
  * The sneakernet file (docs/architecture/sync.md): JSON lines. Line 1 is the header; then one op
  * per line in `(hlc, device, seq)` order, each line ending in `\n`. `sha256` is the SHA-256 of
  * every byte after the header line, so a changed, added, removed or cut op fails the check.
+ * Version 2 added an op's optional `base`; version 1 files (no base) are still read.
  */
 export const SYNC_FILE_FORMAT = 'outpost-ops';
-export const SYNC_FILE_VERSION = 1;
+export const SYNC_FILE_VERSION = 2;
+/** Every version this reader accepts. */
+const READABLE_VERSIONS = [1, 2] as const;
 
 export const SyncFileHeader = z.strictObject({
   format: z.literal(SYNC_FILE_FORMAT),
-  version: z.literal(SYNC_FILE_VERSION),
+  version: z.union(READABLE_VERSIONS.map((version) => z.literal(version))),
   /** The store that wrote the file. */
   device: SyncDeviceId,
   exportedAt: z.iso.datetime(),
@@ -29,7 +32,10 @@ export const SyncFileHeader = z.strictObject({
 });
 export type SyncFileHeader = z.infer<typeof SyncFileHeader>;
 
-/** One op as a line of the file: exactly the fields of an op, a device id a cursor can name. */
+/**
+ * One op as a line of the file: exactly the fields of an op (`base` only when the op has one), a
+ * device id a cursor can name.
+ */
 export const SyncFileOp = z.strictObject({ ...Op.shape, device: SyncDeviceId });
 export type SyncFileOp = z.infer<typeof SyncFileOp>;
 
@@ -125,6 +131,11 @@ function parseOpLine(line: string, lineNumber: number, header: SyncFileHeader): 
     throw new SyncFileError(`the op on line ${lineNumber} is malformed: ${reason}`);
   }
   const op = parsed.data;
+  if (header.version === 1 && op.base !== undefined) {
+    throw new SyncFileError(
+      `the op on line ${lineNumber} has a base, which sync format version 1 does not have`,
+    );
+  }
   if (isDeviceSpace(op.space)) {
     throw new SyncFileError(
       `the op on line ${lineNumber} is in the space ${op.space}, which never leaves its device`,
@@ -177,8 +188,18 @@ function describeIssues(error: z.ZodError): string {
 }
 
 function opLine(op: StoredOp): SyncFileOp {
-  const { device, seq, hlc, space, kind, record, field, value } = op;
-  return { device, seq, hlc, space, kind, record, field, value };
+  const { device, seq, hlc, space, kind, record, field, value, base } = op;
+  return {
+    device,
+    seq,
+    hlc,
+    space,
+    kind,
+    record,
+    field,
+    value,
+    ...(base === undefined ? {} : { base }),
+  };
 }
 
 export function sha256(text: string): string {

@@ -8,6 +8,7 @@ import {
 } from '../store/hybrid-logical-clock.js';
 import { MetaKey, readMeta, writeMeta } from '../store/meta.js';
 import { insertOp } from '../store/op-log.js';
+import { recordKinds } from '../store/record-kinds.js';
 import type { StoredOp } from '../store/stored-op.js';
 import { readCursor } from './sync-export.js';
 import { cursorCovers, type SyncCursor } from './sync-cursor.js';
@@ -25,6 +26,12 @@ export interface SyncConflict {
   record: string;
   field: string;
   result: 'won' | 'lost';
+  /**
+   * How the kept value was chosen: `last-writer-wins`, the later write; `rank`, a task's status:
+   * the later epoch, then done or failed over an open state, and only then the later write
+   * (docs/architecture/tasks.md).
+   */
+  rule: 'last-writer-wins' | 'rank';
 }
 
 export interface SyncImportSummary {
@@ -57,7 +64,7 @@ interface Winner {
   seq: number;
 }
 
-const lastWriterWinsKinds = new Set(['session', 'memory']);
+const lastWriterWinsKinds = new Set(['session', 'memory', 'task']);
 
 /**
  * Imports a sync file: everything is checked first (the file on its own, then against this store:
@@ -118,6 +125,7 @@ export function importOps(
         record: op.record,
         field: op.field,
         result: kept ? 'lost' : 'won',
+        rule: isRanked(op) ? 'rank' : 'last-writer-wins',
       });
     }
 
@@ -140,9 +148,12 @@ export function importOps(
  * the file was tampered with, or two stores share a device id (a copied store).
  */
 function isPresent(db: SqliteDatabase, op: StoredOp, localDevice: string): boolean {
-  const row = cachedStatement<[string, number], Omit<StoredOp, 'value'> & { value: string }>(
+  const row = cachedStatement<
+    [string, number],
+    Omit<StoredOp, 'value' | 'base'> & { value: string; base: string | null }
+  >(
     db,
-    'SELECT device, seq, hlc, space, kind, record, field, value FROM op_log WHERE device = ? AND seq = ?',
+    'SELECT device, seq, hlc, space, kind, record, field, value, base FROM op_log WHERE device = ? AND seq = ?',
   ).get(op.device, op.seq);
   const isLocal = op.device === localDevice;
   if (row === undefined) {
@@ -160,7 +171,8 @@ function isPresent(db: SqliteDatabase, op: StoredOp, localDevice: string): boole
     row.kind === op.kind &&
     row.record === op.record &&
     row.field === op.field &&
-    row.value === JSON.stringify(op.value);
+    row.value === JSON.stringify(op.value) &&
+    row.base === (op.base === undefined ? null : JSON.stringify(op.base));
   if (!same) {
     throw new SyncFileError(
       `the file's op (${op.device}, ${op.seq}) differs from the op with that id in this store` +
@@ -179,6 +191,12 @@ function checkSkew(ops: readonly StoredOp[], options: ImportOpsOptions): void {
   );
   if (latest === undefined) return;
   createHybridLogicalClock({ now: options.now, maxSkewMs: options.maxSkewMs }).receive(latest);
+}
+
+/** Whether the op's field merges by a rank before time (a task's status). */
+function isRanked(op: StoredOp): boolean {
+  const spec = op.kind === 'memory' || op.kind === 'task' ? recordKinds[op.kind] : undefined;
+  return spec !== undefined && Object.hasOwn(spec.ranks, op.field);
 }
 
 function fieldKey(op: StoredOp): string {

@@ -96,7 +96,7 @@ describe('sync export', () => {
     expect(JSON.parse(headerLine)).toEqual(file.header);
     expect(file.header).toMatchObject({
       format: SYNC_FILE_FORMAT,
-      version: 1,
+      version: 2,
       device: a.store.deviceId,
       since: null,
       cursor: { [a.store.deviceId]: 10 },
@@ -195,14 +195,38 @@ describe('sync import', () => {
     expect(toA.applied).toEqual({ memory: 3, session: 6, 'session-event': 4 });
     expect(toA.conflicts).toEqual(
       expect.arrayContaining([
-        { kind: 'memory', record: record.id, field: 'title', result: 'won' },
-        { kind: 'session', record: session.id, field: 'title', result: 'won' },
+        {
+          kind: 'memory',
+          record: record.id,
+          field: 'title',
+          result: 'won',
+          rule: 'last-writer-wins',
+        },
+        {
+          kind: 'session',
+          record: session.id,
+          field: 'title',
+          result: 'won',
+          rule: 'last-writer-wins',
+        },
       ]),
     );
     expect(toB.conflicts).toEqual(
       expect.arrayContaining([
-        { kind: 'memory', record: record.id, field: 'title', result: 'lost' },
-        { kind: 'session', record: session.id, field: 'title', result: 'lost' },
+        {
+          kind: 'memory',
+          record: record.id,
+          field: 'title',
+          result: 'lost',
+          rule: 'last-writer-wins',
+        },
+        {
+          kind: 'session',
+          record: session.id,
+          field: 'title',
+          result: 'lost',
+          rule: 'last-writer-wins',
+        },
       ]),
     );
     expect(toB.superseded).toBeGreaterThan(0);
@@ -295,8 +319,8 @@ describe('sync import refuses a bad file and changes nothing', () => {
     refused('# Memory\n\n## Use pnpm\n', /header \(line 1\) is not valid JSON/);
     refused('{"format":"something-else"}\n', /not an Outpost sync file header/);
     refused(
-      rewriteHeader(file, (header) => ({ ...header, version: 2 })),
-      /format version 2.*upgrade Outpost/,
+      rewriteHeader(file, (header) => ({ ...header, version: 3 })),
+      /format version 3.*upgrade Outpost/,
     );
     refused(
       rewriteHeader(file, (header) => ({ ...header, opCount: 3 })),

@@ -64,6 +64,8 @@ export function createInMemoryMemoryStore(
           createdAt: time,
         },
         updatedAt: time,
+        conflicted: false,
+        deleted: false,
       };
       records.set(record.id, record);
       return record;
@@ -72,7 +74,10 @@ export function createInMemoryMemoryStore(
       for (const draft of drafts) validate(draft);
       return drafts.map((draft) => store.add(draft));
     },
-    get: (id) => records.get(id),
+    get: (id, getOptions = {}) => {
+      const record = records.get(id);
+      return record?.deleted === true && getOptions.includeDeleted !== true ? undefined : record;
+    },
     resolveId(idOrPrefix) {
       if (records.has(idOrPrefix)) return idOrPrefix;
       if (idOrPrefix.length < 4) throw new Error('Give at least 4 characters of the id.');
@@ -95,16 +100,32 @@ export function createInMemoryMemoryStore(
       records.set(id, updated);
       return updated;
     },
+    delete(id) {
+      const deleted = { ...existing(id), deleted: true };
+      records.set(id, deleted);
+      return deleted;
+    },
+    restore(id) {
+      const restored = { ...existing(id), deleted: false, updatedAt: now() };
+      records.set(id, restored);
+      return restored;
+    },
+    // One device, no sync: nothing is ever written concurrently.
+    conflicts: () => [],
+    pick(id, field) {
+      throw new MemoryError([`its ${field} is not conflicted: nothing to pick (${id})`]);
+    },
     list(filter = {}) {
       return [...records.values()]
+        .filter((record) => !record.deleted)
         .filter((record) => !filter.statuses || filter.statuses.includes(record.status))
         .filter((record) => !filter.kinds || filter.kinds.includes(record.kind))
         .sort((left, right) => right.updatedAt - left.updatedAt);
     },
     recall(query, recallOptions = {}) {
       const statuses = recallOptions.statuses ?? ['accepted'];
-      const candidates = [...records.values()].filter((record) =>
-        statuses.includes(record.status),
+      const candidates = [...records.values()].filter(
+        (record) => !record.deleted && statuses.includes(record.status),
       );
       return rankMemory(candidates, query, {
         ...(recallOptions.context === undefined ? {} : { context: recallOptions.context }),

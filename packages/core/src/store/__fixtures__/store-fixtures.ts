@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Op, type SessionEventData } from '@outpost/protocol';
 import { expect } from 'vitest';
 import { compareHlc } from '../hybrid-logical-clock.js';
-import type { StoredOp } from '../stored-op.js';
+import { compareOps, type StoredOp } from '../stored-op.js';
 
 /** A fixed test key (the store never sees a key like this outside tests). */
 export const TEST_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
@@ -71,4 +71,34 @@ export function expectWellFormedLog(ops: readonly StoredOp[]): void {
       expect(compareHlc(op.hlc, previous.hlc), `hlc of seq ${op.seq}`).toBeGreaterThan(0);
     });
   }
+}
+
+/** A seeded pseudo-random number generator (mulberry32): numbers in [0, 1), the same for a seed. */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Deterministic Fisher–Yates shuffle, so a fast-check value controls the order. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const random = createRandom(seed);
+  const result = [...items];
+  for (let index = result.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [result[index], result[other]] = [result[other] as T, result[index] as T];
+  }
+  return result;
+}
+
+/** Every op of the logs once, in `(hlc, device, seq)` order. */
+export function union(...logs: StoredOp[][]): StoredOp[] {
+  const byId = new Map<string, StoredOp>();
+  for (const op of logs.flat()) byId.set(`${op.device}/${op.seq}`, op);
+  return [...byId.values()].sort(compareOps);
 }
