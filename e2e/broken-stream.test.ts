@@ -71,8 +71,10 @@ it('keeps every event when the server dies mid-stream, and `sessions resume` con
     (await cli.run(['sessions', 'show', sessionId, '--json'])).stdout,
   ) as Shown;
   expect(shownAfterResume.session.status).toBe('completed');
-  expect(shownAfterResume.events.slice(-3).map((event) => event.data.type)).toEqual([
+  expect(shownAfterResume.events.slice(-4).map((event) => event.data.type)).toEqual([
     'assistant-message',
+    // Outpost's own check of the change before it accepted the answer.
+    'verification',
     'model-call',
     'reflection',
   ]);

@@ -31,6 +31,8 @@ it('Ctrl-C during a running command cancels cleanly: exit 130, events kept, sess
     'model-call',
     'assistant-message',
     'tool-call',
+    // The first command of the session may change files: the tree is saved first (outpost undo).
+    'checkpoint',
     'command-run',
     'tool-result',
     'error',

@@ -64,6 +64,7 @@ describe('outpost run', () => {
       'model-call',
       'assistant-message',
       'tool-call',
+      'checkpoint',
       'file-change',
       'tool-result',
       'model-call',
@@ -73,6 +74,8 @@ describe('outpost run', () => {
       'tool-result',
       'model-call',
       'assistant-message',
+      // Outpost's own check of the change (pytest here, which finds no pytest-style tests).
+      'verification',
       'model-call',
       'reflection',
     ]);

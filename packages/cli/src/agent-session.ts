@@ -1,10 +1,13 @@
 import { homedir } from 'node:os';
 import {
+  chooseVerificationCommands,
   codeIndexPath,
   createAgent,
+  createCheckpoints,
   createDefaultTools,
   createMemoryTools,
   createEmbeddingModel,
+  DEFAULT_MAX_SUBTASKS,
   createEventBus,
   createGuardedFetch,
   describeMemory,
@@ -22,10 +25,13 @@ import type {
   ApprovalPolicy,
   ApprovalPrompt,
   MemoryStore,
+  ModelRouter,
+  PlanningSettings,
   PromptProfile,
   ReflectionResult,
   RunResult,
   Store,
+  VerificationSettings,
 } from '@outpost/core';
 import type { LanguageModel } from '@outpost/protocol';
 import { openProjectCodeIndex } from './project-code-index.js';
@@ -64,7 +70,13 @@ export function terminalView(terminal: Terminal): TerminalView {
 }
 
 export interface AgentRunner {
-  run(input: { sessionId: string; userMessage?: string; signal: AbortSignal }): Promise<RunResult>;
+  /** `plan`: make a plan for the message first (`run --plan`, `/plan`). */
+  run(input: {
+    sessionId: string;
+    userMessage?: string;
+    plan?: boolean;
+    signal: AbortSignal;
+  }): Promise<RunResult>;
   /**
    * The end-of-session reflection: proposes memory records when the session changed code since
    * it last reflected (`"memory": { "reflect": false }` turns it off).
@@ -125,6 +137,8 @@ export function createAgentRunner(options: {
   model: LanguageModel;
   /** Require a tool call in the first step (set where constrained decoding can enforce it). */
   requireToolCallFirst: boolean;
+  /** Picks each step's model when the config has a router (`ModelChoice.router`). */
+  router?: ModelRouter | undefined;
   promptProfile: PromptProfile;
   projectRoot: string;
   policy: ApprovalPolicy;
@@ -176,6 +190,7 @@ export function createAgentRunner(options: {
     systemPrompt: loadSystemPrompt(),
     maxSteps: maxStepsFrom(flags, settings),
     requireToolCallFirst: options.requireToolCallFirst,
+    ...(options.router === undefined ? {} : { router: options.router }),
     promptProfile: options.promptProfile,
     loadProjectRules: (root) => loadProjectRules(root, PROJECT_RULES_CAP[options.promptProfile]),
     turnContext: async (userMessage, signal, work) => {
@@ -195,6 +210,16 @@ export function createAgentRunner(options: {
     },
     ...(codeIndex === undefined ? {} : { codeSearch: codeIndex }),
     memory,
+    ...(settings.config.loopGuard === undefined ? {} : { loopGuard: settings.config.loopGuard }),
+    ...verificationOf(flags, settings, options.projectRoot),
+    planning: planningOf(flags, settings),
+    // Before the session's first write or command (docs/architecture/checkpoints.md).
+    checkpoint: (sessionId) =>
+      createCheckpoints({
+        projectRoot: options.projectRoot,
+        dataDirectory: resolveDataDirectory(settings.env, homedir()),
+        env: settings.env,
+      }).take(sessionId),
   });
   return {
     run: (input) => agent.run(input),
@@ -237,6 +262,45 @@ export function exitCodeFor(outcome: RunResult['outcome']): number {
       return 130;
     case 'failed':
     case 'step-limit':
+    case 'stuck':
       return 1;
   }
+}
+
+/**
+ * When a message gets a plan step on its own: unless `--no-plan` or `"planning": { "enabled":
+ * false }` says not to (an explicit `--plan` or `/plan` plans regardless).
+ */
+function planningOf(flags: AgentFlags, settings: Settings): PlanningSettings {
+  const config = settings.config.planning ?? {};
+  return {
+    auto: flags.plan !== false && config.enabled !== false,
+    maxSubtasks: config.maxSubtasks ?? DEFAULT_MAX_SUBTASKS,
+  };
+}
+
+/** Default time limit of one check command. */
+const VERIFY_TIMEOUT_SECONDS = 600;
+const VERIFY_ROUNDS = 2;
+
+/**
+ * How the session checks the model's changes: the configured or detected commands, unless
+ * `--no-verify` or `"verify": { "enabled": false }` turns it off.
+ */
+function verificationOf(
+  flags: AgentFlags,
+  settings: Settings,
+  projectRoot: string,
+): { verification?: VerificationSettings } {
+  const config = settings.config.verify ?? {};
+  if (flags.verify === false || config.enabled === false) return {};
+  const commands = chooseVerificationCommands(projectRoot, config);
+  if (commands.length === 0) return {};
+  return {
+    verification: {
+      commands,
+      rounds: config.rounds ?? VERIFY_ROUNDS,
+      timeoutMs: (config.timeoutSeconds ?? VERIFY_TIMEOUT_SECONDS) * 1000,
+    },
+  };
 }

@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
+import { addCheckpointCommands } from './checkpoint-commands.js';
 import { addMemoryCommands } from './memory-commands.js';
 import type { AgentFlags } from './runtime.js';
 import { addSyncCommands } from './sync-commands.js';
+import { addTaskCommands } from './task-commands.js';
 import { readVersion } from './version.js';
 
 /**
@@ -17,9 +19,11 @@ Examples:
   outpost run -C ~/src/app --approval full-auto --json "add a --verbose flag"
   outpost sessions list
   outpost sessions resume 0193ab12 "now update the changelog"
+  outpost undo                              put back the files the last session changed
   outpost models list                       every model reachable now (servers and GGUF files)
   outpost index search "parse http response"   ranked places in the code index
   outpost memory list                       the project's decisions, conventions and fixes
+  outpost task add "port the parser to ESM" --priority 1   a task for this project
   outpost run --model ~/models/qwen2.5-coder-7b-q4_k_m.gguf "fix the bug"   run a GGUF in-process
 
 Approval policies: read-only (no edits, no commands), ask (ask before every edit and command),
@@ -43,8 +47,8 @@ Environment:
   OUTPOST_CONFIG      config file (default: $XDG_CONFIG_HOME/outpost/config.json)
   NO_COLOR            plain output
 
-Exit codes: 0 done, 1 failed or stopped at the step limit, 2 bad usage or configuration,
-130 cancelled.`;
+Exit codes: 0 done, 1 failed, stuck in a loop or stopped at the step limit, 2 bad usage or
+configuration, 130 cancelled.`;
 
 /** Kept in step with core's model catalogue by main.test.ts. */
 export const PULL_HELP = `
@@ -76,6 +80,14 @@ function addAgentOptions(command: Command): Command {
     .option(
       '--no-index',
       'neither build nor use the code index: no repository map, search_code reads the files',
+    )
+    .option(
+      '--no-verify',
+      'accept the model’s answer without running the tests (default: after changes, run them and send failures back)',
+    )
+    .option(
+      '--no-plan',
+      'never split a task into subtasks on its own (default: when it looks like several steps)',
     );
 }
 
@@ -122,7 +134,7 @@ export function createProgram(): Command {
     .action(async (words: string[], flags: AgentFlags) => {
       if (words.length > 0) {
         process.stderr.write(
-          `outpost: unknown command "${words[0]}". Commands: run, sessions, models, index, memory, sync (see outpost --help).\n` +
+          `outpost: unknown command "${words[0]}". Commands: run, sessions, undo, models, index, memory, task, sync (see outpost --help).\n` +
             `To give Outpost a task: outpost run "${words.join(' ')}"\n`,
         );
         process.exitCode = 2;
@@ -136,7 +148,9 @@ export function createProgram(): Command {
     program
       .command('run')
       .description('run one task to completion, streaming the answer, then exit')
-      .argument('<task...>', 'what to do, in plain words'),
+      .argument('<task...>', 'what to do, in plain words')
+      // Before addAgentOptions' --no-plan, so that neither sets a default.
+      .option('--plan', 'first split the task into subtasks and work through them one by one'),
   )
     .option('--json', 'print one JSON event per line instead of text')
     .option(AUTO_ACCEPT_MEMORY, AUTO_ACCEPT_MEMORY_HELP)
@@ -145,7 +159,9 @@ export function createProgram(): Command {
       await execute(() => runTask(words.join(' '), flags), flags);
     });
 
-  const sessions = program.command('sessions').description('list, show and resume stored sessions');
+  const sessions = program
+    .command('sessions')
+    .description('list, show, resume and diff stored sessions');
   sessions
     .command('list')
     .description('one line per session: id, time, outcome, model, title')
@@ -177,10 +193,12 @@ export function createProgram(): Command {
       const { resumeSession } = await import('./commands/sessions.js');
       await execute(() => resumeSession(id, words, flags), flags);
     });
+  addCheckpointCommands(program, sessions, execute);
 
   addModelsCommands(program);
   addIndexCommands(program);
   addMemoryCommands(program, execute);
+  addTaskCommands(program, execute);
   addSyncCommands(program, execute);
   return program;
 }

@@ -44,6 +44,15 @@ export function readPromptSpeed(
   return readSpeeds(path)[key(provider, modelId)]?.promptTokensPerSecond;
 }
 
+/** The measured generation speed (tokens per second), which the model router ranks by. */
+export function readGenerationSpeed(
+  path: string,
+  provider: string,
+  modelId: string,
+): number | undefined {
+  return readSpeeds(path)[key(provider, modelId)]?.generationTokensPerSecond;
+}
+
 export function recordModelSpeed(
   path: string,
   provider: string,

@@ -15,7 +15,7 @@ import {
   resolveDataDirectory,
   storePath,
 } from '@outpost/core';
-import type { OutpostConfig, Store } from '@outpost/core';
+import type { EffectivePolicy, OutpostConfig, Store } from '@outpost/core';
 import { oneLine } from './text.js';
 
 /**
@@ -37,8 +37,15 @@ export interface AgentFlags {
   json?: boolean;
   /** `--no-index` makes it false: the session neither builds nor uses the code index. */
   index?: boolean;
+  /** `--no-verify` makes it false: the model's changes are not checked before its answer. */
+  verify?: boolean;
   /** `--auto-accept-memory`: what the end-of-session reflection proposes is accepted unasked. */
   autoAcceptMemory?: boolean;
+  /**
+   * `--no-plan` makes it false: no automatic plan step. `run --plan` makes it true there: the task
+   * gets a plan step whatever the heuristic says (elsewhere, true is commander's default).
+   */
+  plan?: boolean;
 }
 
 export interface Settings {
@@ -47,6 +54,8 @@ export interface Settings {
   env: NodeJS.ProcessEnv;
   /** `--offline` or `OUTPOST_OFFLINE=1`: no connection leaves this machine. */
   offline: boolean;
+  /** Where the session's code may go, once the project is known (`withProjectPolicy`). */
+  policy?: EffectivePolicy;
 }
 
 export const DEFAULT_MAX_STEPS = 40;

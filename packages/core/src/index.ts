@@ -21,8 +21,26 @@ export type {
   ApprovalRequest,
 } from './agent/approval-policy.js';
 export { awaitsModel, conversationFromEvents } from './agent/conversation.js';
+export { planSignal } from './agent/plan-heuristic.js';
+export { planStateOf } from './agent/plan-state.js';
+export type { PlanState, SubtaskState, SubtaskStatus } from './agent/plan-state.js';
+export { DEFAULT_MAX_SUBTASKS } from './agent/planning-settings.js';
+export type { PlanningSettings } from './agent/planning-settings.js';
 export { loadConfigFile, parseConfigText, resolveConfigPath } from './config/config-file.js';
 export { ApprovalPolicy, OutpostConfig } from './config/outpost-config.js';
+export {
+  effectivePolicy,
+  loadProjectSettings,
+  PROJECT_SETTINGS_PATH,
+  ProjectSettings,
+} from './config/project-settings.js';
+export type { EffectivePolicy } from './config/project-settings.js';
+export {
+  RouteRole,
+  RouterConfig,
+  RouterModelConfig,
+  RouterPolicy,
+} from './config/router-config.js';
 export { AgentError } from './errors/agent-error.js';
 export { ConfigError } from './errors/config-error.js';
 export { MemoryError } from './errors/memory-error.js';
@@ -125,6 +143,16 @@ export { listModels } from './model/openai-compatible/list-models.js';
 export type { ListModelsOptions } from './model/openai-compatible/list-models.js';
 export { createOpenAiCompatibleModel } from './model/openai-compatible/openai-compatible-model.js';
 export type { OpenAiCompatibleModelOptions } from './model/openai-compatible/openai-compatible-model.js';
+export { createModelRouter, DEFAULT_COOL_OFF_MS } from './model/router/model-router.js';
+export type {
+  ModelRouter,
+  RouteChoice,
+  RouteNeeds,
+  RouteRequest,
+} from './model/router/model-router.js';
+export { IN_PROCESS, localityOf } from './model/router/route-candidate.js';
+export type { ModelLocality, RouteCandidate } from './model/router/route-candidate.js';
+export { isUnavailableError } from './model/router/unavailable-error.js';
 export { collectStream } from './model/stream-result.js';
 export type { StreamResult } from './model/stream-result.js';
 export {
@@ -194,6 +222,21 @@ export type { IncarnationReason, NewIncarnation } from './store/incarnation.js';
 export { openStore } from './store/store.js';
 export type { ProjectMemoryOptions, Store, StoreOptions } from './store/store.js';
 export type { StoreSync } from './store/store.js';
+export type { FieldAlternative, FieldConflict } from './store/field-conflicts.js';
+export { TaskError } from './task/task-error.js';
+export { TASK_LIMITS } from './task/task-validation.js';
+export { isTerminalState, TASK_PRIORITIES, TASK_STATES } from './task/task-types.js';
+export type {
+  TaskDraft,
+  TaskLink,
+  TaskPatch,
+  TaskProvenance,
+  TaskRecord,
+  TaskState,
+  TaskStatus,
+  TaskStore,
+  TaskTransition,
+} from './task/task-types.js';
 export { formatSyncCursor, parseSyncCursor } from './sync/sync-cursor.js';
 export type { SyncCursor } from './sync/sync-cursor.js';
 export type { ExportOpsOptions, SyncExport } from './sync/sync-export.js';
@@ -227,3 +270,32 @@ export type {
   ToolMemory,
   ToolResult,
 } from './tool/tool.js';
+export type { RunVerificationCommand, VerificationSettings } from './agent/verification.js';
+export { chooseVerificationCommands } from './verify/verification-commands.js';
+export type { VerificationCommandConfig } from './verify/verification-commands.js';
+export { detectTestCommand } from './verify/detect-verification.js';
+export { summarizeFailure } from './verify/failure-summary.js';
+export type { VerificationCommand, VerificationKind } from './verify/verification-command.js';
+export { runShellCommand } from './tool/shell-command.js';
+export type { ShellCommandOptions, ShellCommandResult } from './tool/shell-command.js';
+export { CheckpointError } from './checkpoint/checkpoint-error.js';
+export type { CheckpointHook } from './checkpoint/checkpoint-gate.js';
+export type { CheckpointRepositoryKind } from './checkpoint/checkpoint-repository.js';
+export { createCheckpoints } from './checkpoint/checkpoints.js';
+export type {
+  Checkpoints,
+  CheckpointsOptions,
+  CheckpointTarget,
+  RestoreOutcome,
+  RestorePlan,
+} from './checkpoint/checkpoints.js';
+export type { RestoreResult } from './checkpoint/restore-tree.js';
+export {
+  changedBeforeCheckpoint,
+  checkpointFailureOf,
+  lastUndoOf,
+  sessionCheckpointOf,
+  writtenPathsOf,
+} from './checkpoint/session-checkpoints.js';
+export type { RecordedCheckpoint } from './checkpoint/session-checkpoints.js';
+export type { TreeChange } from './checkpoint/tree-changes.js';

@@ -16,7 +16,7 @@ export {
   ToolMessage,
   UserMessage,
 } from './model-message.js';
-export { Op, RecordKind, SpaceId } from './op.js';
+export { Op, OpRef, RecordKind, SpaceId } from './op.js';
 export { PROTOCOL_VERSION } from './protocol-version.js';
 export { Session, SessionFieldName, SessionFields, SessionStatus } from './session.js';
 export {
@@ -34,4 +34,11 @@ export {
   UserMessageEvent,
 } from './session-event.js';
 export type { SessionEvent, SessionEventType } from './session-event.js';
+export { CheckpointEvent } from './checkpoint-event.js';
+export { LoopGuardEvent } from './loop-guard-event.js';
+export { RouteEvent } from './route-event.js';
+export { PlanEvent, PlanSubtask } from './plan-event.js';
+export { PlanUpdatedEvent } from './plan-updated-event.js';
+export { HandoffEvent } from './handoff-event.js';
+export { VerificationEvent } from './verification-event.js';
 export type { FinishReason, ModelErrorInfo, StreamPart, Usage } from './stream-part.js';

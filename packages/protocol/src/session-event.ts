@@ -1,5 +1,12 @@
 import { z } from 'zod';
+import { LoopGuardEvent } from './loop-guard-event.js';
 import { ToolCall } from './model-message.js';
+import { CheckpointEvent } from './checkpoint-event.js';
+import { RouteEvent } from './route-event.js';
+import { HandoffEvent } from './handoff-event.js';
+import { PlanEvent } from './plan-event.js';
+import { PlanUpdatedEvent } from './plan-updated-event.js';
+import { VerificationEvent } from './verification-event.js';
 
 const step = z.number().int().nonnegative();
 
@@ -120,7 +127,15 @@ export type ContextCompactedEvent = z.infer<typeof ContextCompactedEvent>;
 
 export const ErrorEvent = z.object({
   type: z.literal('error'),
-  kind: z.enum(['model', 'cancelled', 'step-limit', 'internal', 'context']),
+  kind: z.enum([
+    'model',
+    'cancelled',
+    'step-limit',
+    'internal',
+    'context',
+    'verification',
+    'stuck',
+  ]),
   message: z.string(),
   step: step.optional(),
 });
@@ -154,7 +169,14 @@ export const SessionEventData = z.discriminatedUnion('type', [
   ModelCallEvent,
   ContextCompactedEvent,
   ReflectionEvent,
+  VerificationEvent,
+  CheckpointEvent,
   ErrorEvent,
+  LoopGuardEvent,
+  PlanEvent,
+  PlanUpdatedEvent,
+  HandoffEvent,
+  RouteEvent,
 ]);
 export type SessionEventData = z.infer<typeof SessionEventData>;
 export type SessionEventType = SessionEventData['type'];

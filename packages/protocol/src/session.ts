@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const SessionStatus = z.enum(['running', 'completed', 'failed', 'cancelled', 'step-limit']);
+/** `stuck`: the loop guard stopped a run that went in circles (docs/architecture/agent-loop.md). */
+export const SessionStatus = z.enum([
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'step-limit',
+  'stuck',
+]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
 /**

@@ -1,3 +1,4 @@
+import { planStateOf } from '@outpost/core';
 import type { ApprovalPolicy, Store } from '@outpost/core';
 import {
   cancelOnInterrupt,
@@ -12,6 +13,7 @@ import type { LineReader } from '../input/line-reader.js';
 import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
 import { reviewProposals, settleProposals } from '../memory-review.js';
 import { chooseModel } from '../model-choice.js';
+import { withProjectPolicy } from '../project-policy.js';
 import {
   approvalPolicyFrom,
   loadSettings,
@@ -20,10 +22,13 @@ import {
   titleFrom,
 } from '../runtime.js';
 import type { AgentFlags, Settings } from '../runtime.js';
+import { formatPlanState } from '../render/plan-format.js';
 import type { Style } from '../render/style.js';
 
 const HELP = `Type a task or a follow-up and press Enter. Commands:
   /help      show this help
+  /plan TASK split TASK into subtasks first, then work through them one by one
+  /plan      show the session's current plan and how far it got
   /session   show the current session id (resume it later with: outpost sessions resume ID)
   /exit      leave (also /quit, or Ctrl-D)
 Ctrl-C cancels the running turn; at the prompt, press it twice to leave.`;
@@ -37,9 +42,10 @@ export async function startInteractive(
   flags: AgentFlags,
   resume?: { sessionId: string; projectRoot: string; model: string; store: Store },
 ): Promise<number> {
-  const settings = loadSettings(processTerminal().env, flags);
-  const policy = approvalPolicyFrom(flags, settings);
+  const loaded = loadSettings(processTerminal().env, flags);
+  const policy = approvalPolicyFrom(flags, loaded);
   const projectRoot = resume?.projectRoot ?? (await resolveProjectRoot(flags.cwd ?? process.cwd()));
+  const settings = withProjectPolicy(loaded, projectRoot);
   // Indexing goes on while the model is found and the user types the first message.
   const codeIndex = startSessionCodeIndex({ projectRoot, flags, settings });
   try {
@@ -71,6 +77,7 @@ async function converse(options: {
       store,
       model: choice.model,
       requireToolCallFirst: choice.protocol === 'constrained',
+      router: choice.router,
       promptProfile: choice.profile,
       projectRoot,
       policy,
@@ -108,19 +115,25 @@ async function converse(options: {
       const text = line.trim();
       if (text === '') continue;
       interruptsAtPrompt = 0;
+      let message = text;
       if (text.startsWith('/')) {
-        const command = text.split(/\s+/, 1)[0];
+        const command = text.split(/\s+/, 1)[0] ?? '';
         if (command === '/exit' || command === '/quit') break;
-        if (command === '/help') terminal.stderr.write(`${HELP}\n`);
-        else if (command === '/session')
-          terminal.stderr.write(
-            `${sessionId ?? 'No session yet: it starts with your first message.'}\n`,
-          );
-        else terminal.stderr.write(`Unknown command ${command}. Type /help for the list.\n`);
-        continue;
+        message = command === '/plan' ? text.slice(command.length).trim() : '';
+        if (message === '') {
+          if (command === '/help') terminal.stderr.write(`${HELP}\n`);
+          else if (command === '/plan')
+            terminal.stderr.write(`${describePlan(store, sessionId, style)}\n`);
+          else if (command === '/session')
+            terminal.stderr.write(
+              `${sessionId ?? 'No session yet: it starts with your first message.'}\n`,
+            );
+          else terminal.stderr.write(`Unknown command ${command}. Type /help for the list.\n`);
+          continue;
+        }
       }
       sessionId ??= store.sessions.create({
-        title: titleFrom(text),
+        title: titleFrom(message),
         projectRoot,
         provider: choice.model.provider,
         model: choice.model.modelId,
@@ -133,7 +146,12 @@ async function converse(options: {
       });
       const release = cancelOnInterrupt(controller, terminal.stderr);
       try {
-        await runner.run({ sessionId, userMessage: text, signal: controller.signal });
+        await runner.run({
+          sessionId,
+          userMessage: message,
+          plan: message !== text,
+          signal: controller.signal,
+        });
       } finally {
         release();
       }
@@ -148,6 +166,15 @@ async function converse(options: {
     if (!resume) store.close();
     await choice.model.dispose?.();
   }
+}
+
+/** `/plan` with no task: the session's current plan, or why there is none. */
+function describePlan(store: Store, sessionId: string | undefined, style: Style): string {
+  const plan = sessionId === undefined ? undefined : planStateOf(store.sessions.events(sessionId));
+  if (plan === undefined) {
+    return 'No plan in this session. Type /plan and a task to split it into subtasks first.';
+  }
+  return formatPlanState(plan, style);
 }
 
 /**

@@ -14,6 +14,7 @@ import type { LineReader } from '../input/line-reader.js';
 import { createTerminalApprovalPrompt } from '../input/terminal-approval.js';
 import { settleProposals } from '../memory-review.js';
 import { chooseModel } from '../model-choice.js';
+import { withProjectPolicy } from '../project-policy.js';
 import type { ModelChoice } from '../model-choice.js';
 import {
   approvalPolicyFrom,
@@ -27,8 +28,8 @@ import type { AgentFlags, Settings } from '../runtime.js';
 /** `outpost run "<task>"`: one task, start to finish, then exit with its outcome. */
 export async function runTask(task: string, flags: AgentFlags): Promise<number> {
   const terminal = processTerminal();
-  const settings = loadSettings(terminal.env, flags);
   const projectRoot = await resolveProjectRoot(flags.cwd ?? process.cwd());
+  const settings = withProjectPolicy(loadSettings(terminal.env, flags), projectRoot);
   const codeIndex = startSessionCodeIndex({ projectRoot, flags, settings });
   try {
     const choice = await chooseModel(flags, settings);
@@ -44,6 +45,7 @@ export async function runTask(task: string, flags: AgentFlags): Promise<number> 
       return await runInSession({
         sessionId: session.id,
         userMessage: task,
+        plan: flags.plan === true,
         store,
         choice,
         projectRoot,
@@ -65,6 +67,8 @@ export async function runTask(task: string, flags: AgentFlags): Promise<number> 
 export async function runInSession(options: {
   sessionId: string;
   userMessage: string | undefined;
+  /** Make a plan for the message first (`run --plan`). */
+  plan?: boolean;
   store: Store;
   choice: ModelChoice;
   projectRoot: string;
@@ -105,6 +109,7 @@ export async function runInSession(options: {
     store: options.store,
     model: options.choice.model,
     requireToolCallFirst: options.choice.protocol === 'constrained',
+    router: options.choice.router,
     promptProfile: options.choice.profile,
     projectRoot: options.projectRoot,
     policy,
@@ -120,6 +125,7 @@ export async function runInSession(options: {
     const result = await runner.run({
       sessionId: options.sessionId,
       ...(options.userMessage === undefined ? {} : { userMessage: options.userMessage }),
+      ...(options.plan === true ? { plan: true } : {}),
       signal: controller.signal,
     });
     if (result.outcome === 'completed') {

@@ -3,6 +3,7 @@ import { awaitsModel } from '@outpost/core';
 import { processTerminal, startSessionCodeIndex, terminalView } from '../agent-session.js';
 import { formatSessionDetail, formatSessionLine } from '../render/session-format.js';
 import { chooseModel } from '../model-choice.js';
+import { withProjectPolicy } from '../project-policy.js';
 import { loadSettings, openLocalStore } from '../runtime.js';
 import type { AgentFlags } from '../runtime.js';
 import { UsageError } from '../usage-error.js';
@@ -98,8 +99,8 @@ export async function resumeSession(
           `Give a message: outpost sessions resume ${id.slice(0, 8)} "<what next>"`,
       );
     }
-    const settings = loadSettings(terminal.env, flags);
     const projectRoot = session.projectRoot;
+    const settings = withProjectPolicy(loadSettings(terminal.env, flags), projectRoot);
     const codeIndex = startSessionCodeIndex({ projectRoot, flags, settings });
     try {
       const choice = await chooseModel(flags, settings, session.model);

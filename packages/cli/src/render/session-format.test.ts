@@ -139,4 +139,64 @@ describe('formatSessionDetail', () => {
     );
     expect(text).toMatch(/reflection nothing proposed: Server answered 500\./);
   });
+
+  it('shows a checkpoint, one that failed, and an undo', () => {
+    const snapshot = {
+      type: 'checkpoint' as const,
+      ref: 'refs/outpost/checkpoints/x',
+      repository: 'project' as const,
+      leftOut: [],
+    };
+    const events: SessionEventData[] = [
+      { ...snapshot, reason: 'before-write', commit: 'c'.repeat(40), files: 12 },
+      { ...snapshot, reason: 'before-write', commit: null, files: 0, error: 'git failed' },
+      {
+        ...snapshot,
+        reason: 'undo',
+        commit: 'd'.repeat(40),
+        files: 13,
+        restored: { commit: 'c'.repeat(40), written: 2, deleted: 1 },
+      },
+    ];
+    const text = formatSessionDetail(session, events.map(event), style);
+    expect(text).toMatch(
+      /checkpoint the working tree before the first change \(12 files\) cccccccccc\n/,
+    );
+    expect(text).toMatch(/checkpoint none taken: git failed\n/);
+    expect(text).toMatch(
+      /undo {7}put back cccccccccc: 2 written, 1 deleted; the tree it replaced is dddddddddd$/,
+    );
+  });
+
+  it('shows a plan, its subtasks as they change, and each handoff', () => {
+    const events: SessionEventData[] = [
+      {
+        type: 'plan',
+        step: 0,
+        source: 'heuristic',
+        subtasks: [
+          { id: '1', goal: 'Find the bug', done: 'the line is known' },
+          { id: '2', goal: 'Fix it', done: 'the tests pass' },
+        ],
+      },
+      { type: 'plan-updated', step: 0, subtaskId: '1', status: 'active' },
+      {
+        type: 'handoff',
+        step: 0,
+        role: 'coder',
+        brief: 'x'.repeat(42),
+        subtaskId: '1',
+        reason: 'subtask 1 of 2',
+      },
+      { type: 'plan-updated', step: 3, subtaskId: '1', status: 'done', note: 'add subtracts.' },
+      { type: 'plan', step: 5, source: 'forced', subtasks: [], reason: 'No JSON.' },
+    ];
+    const text = formatSessionDetail(session, events.map(event), style);
+    expect(text).toMatch(/plan {7}Plan \(2 subtasks, heuristic\):\n/);
+    expect(text).toMatch(/ {21} {2}1\. Find the bug · done when: the line is known\n/);
+    expect(text).toMatch(/subtask {4}→ 1 active\n/);
+    expect(text).toMatch(/handoff {4}coder · subtask 1 of 2 \(brief of 42 characters\)\n/);
+    expect(text).toMatch(/subtask {4}✓ 1 done — add subtracts\.\n/);
+    expect(text).toMatch(/plan {7}No plan \(forced\): No JSON\.$/);
+  });
 });

@@ -1,6 +1,8 @@
 import type { SessionSummary } from '@outpost/core';
 import type { Session, SessionEvent } from '@outpost/protocol';
 import { oneLine } from '../text.js';
+import { planLines, subtaskMark } from './plan-format.js';
+import { routeDetail } from './route-line.js';
 import type { Style } from './style.js';
 
 const pad = (value: number) => String(value).padStart(2, '0');
@@ -168,6 +170,52 @@ function formatEvent(event: SessionEvent, style: Style): string[] {
         ...dropped,
       ];
     }
+    case 'verification': {
+      const mark =
+        data.outcome === 'passed'
+          ? style.green('✓ passed')
+          : data.outcome === 'failed'
+            ? style.red(`✗ failed (check ${data.round} of ${data.rounds})`)
+            : style.yellow(data.outcome);
+      const how = data.reused ? 'the model’s own run' : formatDuration(data.durationMs);
+      return [
+        `${at}  ${label('check')} ${data.command} · ${mark} · ${how}`,
+        ...(data.summary === '' ? [] : [style.dim(indent(lastLines(data.summary, 8)))]),
+      ];
+    }
+    case 'loop-guard':
+      return [`${at}  ${label('guard')} ${style.yellow(data.action)}: ${data.summary}`];
+    case 'plan': {
+      const [heading, ...subtasks] = planLines(data, style);
+      return [`${at}  ${label('plan')} ${heading ?? ''}`, ...subtasks.map((line) => indent(line))];
+    }
+    case 'plan-updated': {
+      const note = data.note === undefined ? '' : style.dim(` — ${oneLine(data.note, 140)}`);
+      return [
+        `${at}  ${label('subtask')} ${subtaskMark(data.status, style)} ${data.subtaskId} ${data.status}${note}`,
+      ];
+    }
+    case 'handoff':
+      return [
+        `${at}  ${label('handoff')} ${data.role} · ${data.reason} ${style.dim(`(brief of ${data.brief.length} characters)`)}`,
+      ];
+    case 'checkpoint': {
+      if (data.commit === null) {
+        return [`${at}  ${label('checkpoint')} ${style.yellow('none taken')}: ${data.error ?? ''}`];
+      }
+      const commit = style.dim(data.commit.slice(0, 10));
+      if (data.restored === undefined) {
+        return [
+          `${at}  ${label('checkpoint')} the working tree before the first change (${data.files} files) ${commit}`,
+        ];
+      }
+      const { written, deleted } = data.restored;
+      return [
+        `${at}  ${label(data.reason)} put back ${data.restored.commit.slice(0, 10)}: ${written} written, ${deleted} deleted; the tree it replaced is ${commit}`,
+      ];
+    }
+    case 'route':
+      return [`${at}  ${label('route')} ${routeDetail(data, style)}`];
     case 'error':
       return [`${at}  ${label('error')} ${style.red(data.kind)}: ${data.message}`];
   }

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import type { SessionEventData } from '@outpost/protocol';
 import { describe, expect, it } from 'vitest';
 import { createStyle } from './style.js';
 import { createTerminalRenderer, resumeNote } from './terminal-renderer.js';
@@ -79,6 +80,52 @@ describe('createTerminalRenderer', () => {
   });
 });
 
+describe('loop guard events', () => {
+  it('prints one line per warning, and leaves the stop to the last line of the run', () => {
+    const stderr = capture();
+    const render = createTerminalRenderer({
+      stdout: new PassThrough(),
+      stderr: stderr.stream,
+      style: createStyle(false),
+      spinner: { start: () => undefined, stop: () => undefined },
+      showSummary: true,
+    });
+    const sessionId = 'abcdef12';
+    const intervention = (action: 'note' | 'stop', summary: string) =>
+      ({
+        type: 'guard.intervened',
+        sessionId,
+        intervention: {
+          type: 'loop-guard',
+          step: 2,
+          toolCallId: 'c',
+          action,
+          reason: 'repeated-call',
+          summary,
+          note: 'Outpost: …',
+        },
+      }) as const;
+    render(intervention('note', 'read_file a.py gave the same result 3 times: told the model'));
+    render(intervention('stop', 'Stopped the run: read_file a.py gave the same result 5 times'));
+    render({
+      type: 'run.finished',
+      sessionId,
+      outcome: 'stuck',
+      finalText: '',
+      error: {
+        kind: 'stuck',
+        message: 'Stopped the run: read_file a.py gave the same result 5 times.',
+      },
+      totals: { steps: 5, inputTokens: 0, outputTokens: 0 },
+    });
+    expect(stderr.text()).toBe(
+      '  ! read_file a.py gave the same result 3 times: told the model\n' +
+        '✗ stuck: Stopped the run: read_file a.py gave the same result 5 times.\n' +
+        '  5 steps · 0 tokens in, 0 out · session abcdef12\n',
+    );
+  });
+});
+
 describe('code index events', () => {
   const updated = {
     type: 'index.updated',
@@ -143,5 +190,63 @@ describe('resumeNote', () => {
       "Resumed from the model's cached state (212 of 1,221 prompt tokens evaluated).",
     );
     expect(resumeNote(1221, undefined)).toBeUndefined();
+  });
+
+  it('prints the plan, marks subtasks as they start and finish, and ends with its summary', () => {
+    const stdout = capture();
+    const stderr = capture();
+    const render = createTerminalRenderer({
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      style: createStyle(false),
+      spinner: { start: () => undefined, stop: () => undefined },
+      showSummary: false,
+    });
+    const sessionId = '0193ab12-0000-7000-8000-000000000000';
+    const recorded = (data: SessionEventData, seq: number) =>
+      render({
+        type: 'session.event-recorded',
+        event: { id: `e${seq}`, sessionId, hlc: '', device: 'd', seq, time: 0, data },
+      });
+    recorded(
+      {
+        type: 'plan',
+        step: 0,
+        source: 'forced',
+        subtasks: [
+          { id: '1', goal: 'Find the bug', done: 'the line is known' },
+          { id: '2', goal: 'Fix it', done: 'the tests pass' },
+        ],
+      },
+      1,
+    );
+    recorded({ type: 'plan-updated', step: 0, subtaskId: '1', status: 'active' }, 2);
+    render({ type: 'step.started', sessionId, step: 1 });
+    render({ type: 'assistant.text-streamed', sessionId, step: 1, text: 'Found it.' });
+    recorded({ type: 'plan-updated', step: 1, subtaskId: '1', status: 'done', note: 'n' }, 3);
+    recorded({ type: 'plan-updated', step: 1, subtaskId: '2', status: 'active' }, 4);
+    render({ type: 'step.started', sessionId, step: 2 });
+    render({ type: 'assistant.text-streamed', sessionId, step: 2, text: 'Fixed.' });
+    recorded({ type: 'plan-updated', step: 2, subtaskId: '2', status: 'done', note: 'n' }, 5);
+    render({
+      type: 'run.finished',
+      sessionId,
+      outcome: 'completed',
+      finalText: 'Finished the plan (2 subtasks):\n✓ 1. Find the bug\n✓ 2. Fix it',
+      totals: { steps: 3, inputTokens: 0, outputTokens: 0 },
+    });
+
+    expect(stderr.text()).toBe(
+      'Plan (2 subtasks):\n' +
+        '  1. Find the bug · done when: the line is known\n' +
+        '  2. Fix it · done when: the tests pass\n' +
+        '→ subtask 1/2: Find the bug\n' +
+        '✓ subtask 1/2: Find the bug\n' +
+        '→ subtask 2/2: Fix it\n' +
+        '✓ subtask 2/2: Fix it\n',
+    );
+    expect(stdout.text()).toBe(
+      'Found it.\nFixed.\nFinished the plan (2 subtasks):\n✓ 1. Find the bug\n✓ 2. Fix it\n',
+    );
   });
 });

@@ -1,4 +1,7 @@
 import type { AgentEvent } from '@outpost/core';
+import type { CheckpointEvent, PlanEvent, VerificationEvent } from '@outpost/protocol';
+import { planLines, subtaskLine } from './plan-format.js';
+import { routeLine } from './route-line.js';
 import type { Spinner } from './spinner.js';
 import type { Style } from './style.js';
 
@@ -33,6 +36,10 @@ export function createTerminalRenderer(
   };
   /** Set by a resumed run until its first model call is reported. */
   let resumedRun = false;
+  /** The plan being followed, a subtask of it finished in this run, and the step's answer so far. */
+  let plan: PlanEvent | undefined;
+  let subtaskFinished = false;
+  let answer = '';
 
   const endText = () => {
     if (textOpen) stdout.write('\n');
@@ -49,6 +56,34 @@ export function createTerminalRenderer(
       case 'session.event-recorded': {
         const { data } = event.event;
         if (data.type === 'reflection') spinner.stop();
+        if (data.type === 'checkpoint' && data.reason === 'before-write') {
+          spinner.stop();
+          endText();
+          stderr.write(`${checkpointLine(data, event.event.sessionId, style)}\n`);
+          break;
+        }
+        if (data.type === 'verification') {
+          spinner.stop();
+          endText();
+          stderr.write(`${verificationLine(data, style)}\n`);
+          break;
+        }
+        if (data.type === 'route') {
+          spinner.stop();
+          endText();
+          stderr.write(`${routeLine(data, style)}\n`);
+          break;
+        }
+        if (data.type === 'plan' || data.type === 'plan-updated') {
+          spinner.stop();
+          endText();
+          if (data.type === 'plan' && data.subtasks.length > 0) plan = data;
+          if (data.type === 'plan-updated') subtaskFinished ||= data.status === 'done';
+          const lines =
+            data.type === 'plan' ? planLines(data, style) : [subtaskLine(data, plan, style)];
+          stderr.write(`${lines.join('\n')}\n`);
+          break;
+        }
         if (!resumedRun || data.type !== 'model-call') break;
         resumedRun = false;
         const note = resumeNote(data.inputTokens, data.evaluatedInputTokens);
@@ -60,7 +95,24 @@ export function createTerminalRenderer(
         break;
       }
       case 'step.started':
+        answer = '';
         spinner.start('waiting for the model');
+        break;
+      case 'plan.started':
+        spinner.start('making a plan');
+        break;
+      case 'verification.started':
+        spinner.stop();
+        endText();
+        stderr.write(`${style.cyan('→')} checking the changes: ${event.command}\n`);
+        spinner.start('checking');
+        break;
+      case 'guard.intervened':
+        // A stop is said by the run's last line (`stuck: …`).
+        if (event.intervention.action === 'stop') break;
+        spinner.stop();
+        endText();
+        stderr.write(`  ${style.yellow(`! ${event.intervention.summary}`)}\n`);
         break;
       case 'reflection.started':
         endText();
@@ -68,6 +120,7 @@ export function createTerminalRenderer(
         break;
       case 'assistant.text-streamed':
         spinner.stop();
+        answer += event.text;
         stdout.write(event.text);
         textOpen = !event.text.endsWith('\n');
         break;
@@ -113,6 +166,10 @@ export function createTerminalRenderer(
       case 'run.finished': {
         spinner.stop();
         endText();
+        // A finished plan's summary is the final answer; the last subtask's answer was streamed.
+        if (event.outcome === 'completed' && subtaskFinished && event.finalText !== answer) {
+          stdout.write(`${event.finalText}\n`);
+        }
         if (!showSummary) break;
         const { totals } = event;
         const facts = [
@@ -135,6 +192,35 @@ export function createTerminalRenderer(
   };
 }
 
+/** One line for a check of the model's changes. */
+function verificationLine(data: VerificationEvent, style: Style): string {
+  const took = data.reused ? 'the model’s own run' : `${(data.durationMs / 1000).toFixed(1)} s`;
+  switch (data.outcome) {
+    case 'passed':
+      return `  ${style.green('✓')} ${style.dim(`${data.command} passed (${took})`)}`;
+    case 'failed': {
+      const status = data.timedOut ? 'timed out' : `exit ${data.exitCode ?? 'by a signal'}`;
+      return `  ${style.red('✗')} ${data.command} failed (${status}, ${took}) · sent back to the model, check ${data.round} of ${data.rounds}`;
+    }
+    case 'unavailable':
+      return `  ${style.yellow(`${data.command} could not run (exit ${data.exitCode ?? '?'}); the changes are not checked. Set "verify": { "test": "…" } in the config file.`)}`;
+    case 'not-approved':
+      return `  ${style.dim(`${data.command} was not run (not approved); the changes are not checked`)}`;
+  }
+}
+
+/** The session's checkpoint was taken (or could not be): how to undo, or why one cannot. */
+function checkpointLine(data: CheckpointEvent, sessionId: string, style: Style): string {
+  if (data.commit === null) {
+    return style.yellow(
+      `Could not save a checkpoint, so outpost undo cannot restore this session: ${data.error ?? 'unknown error'}`,
+    );
+  }
+  return style.dim(
+    `Checkpoint saved before the first change: outpost undo ${sessionId.slice(0, 8)} puts the files back to this point.`,
+  );
+}
+
 function outcomeLabel(outcome: string): string {
   switch (outcome) {
     case 'failed':
@@ -143,6 +229,8 @@ function outcomeLabel(outcome: string): string {
       return 'cancelled';
     case 'step-limit':
       return 'stopped at the step limit';
+    case 'stuck':
+      return 'stuck';
     default:
       return outcome;
   }

@@ -1,4 +1,4 @@
-import type { SessionEvent, SessionStatus } from '@outpost/protocol';
+import type { LoopGuardEvent, SessionEvent, SessionStatus } from '@outpost/protocol';
 import type { ToolErrorKind } from '../tool/tool.js';
 
 export interface RunTotals {
@@ -46,8 +46,17 @@ export type AgentEvent =
       errorKind?: ToolErrorKind;
     }
   | { type: 'session.event-recorded'; event: SessionEvent }
+  /**
+   * The loop guard stepped in (`agent/loop-guard.ts`): it warned the model, handed it a file to
+   * rewrite, or stopped the run. Announced after the `loop-guard` event was stored.
+   */
+  | { type: 'guard.intervened'; sessionId: string; intervention: LoopGuardEvent }
+  /** The plan step asks the model for a plan (a `plan` event ends it; agent/plan-flow.ts). */
+  | { type: 'plan.started'; sessionId: string; step: number }
   /** The end-of-session reflection asks the model what to remember (a `reflection` event ends it). */
   | { type: 'reflection.started'; sessionId: string; step: number }
+  /** Outpost runs a check of the model's changes (its result is a recorded `verification` event). */
+  | { type: 'verification.started'; sessionId: string; step: number; command: string }
   /** A proposed memory record was accepted (perhaps edited first) or discarded (retired). */
   | {
       type: 'memory.reviewed';

@@ -1,122 +1,31 @@
-import type {
-  LanguageModel,
-  ModelMessage,
-  SessionEvent,
-  SessionEventData,
-  SessionFields,
-  SessionStatus,
-  ToolCall,
-} from '@outpost/protocol';
-import type { ApprovalPolicy } from '../config/outpost-config.js';
-import type { EventBus } from '../events/event-bus.js';
+import type { ModelMessage, SessionEvent, SessionEventData, ToolCall } from '@outpost/protocol';
+import { createCheckpointGate } from '../checkpoint/checkpoint-gate.js';
 import { toolSpecForProfile } from '../prompt/prompt-profile.js';
-import type { PromptProfile } from '../prompt/prompt-profile.js';
-import type { ProjectRules } from '../prompt/project-rules.js';
 import { toToolSpec } from '../tool/tool.js';
-import type { AnyTool, CodeSearch, ToolMemory, ToolResult } from '../tool/tool.js';
-import type { AgentEvent, RunTotals } from './agent-event.js';
-import type { ApprovalPrompt } from './approval-policy.js';
-import {
-  countRequestTokens,
-  elideToolOutputs,
-  outputReserve,
-  planCompaction,
-} from './context-budget.js';
+import type { ToolMemory, ToolResult } from '../tool/tool.js';
+import type { RunTotals } from './agent-event.js';
+import type { Agent, AgentOptions, RunInput, RunOutcome, RunResult } from './agent-options.js';
+import { fitContext } from './context-budget.js';
 import { nextStep, projectRulesOf, sessionMessages, userTurnContent } from './conversation.js';
+import { createLoopGuard } from './loop-guard.js';
+import { createPlanFlow } from './plan-flow.js';
 import { assistantEvent, modelCallEvent, streamModelTurn } from './model-turn.js';
 import { changedCodeSinceReflection, reflectOnSession } from './reflection.js';
 import type { ReflectionResult } from './reflection.js';
+import { createModelRoute, reflectionModel } from './routed-turn.js';
 import { prepareToolCall, runToolCall, toolResultText } from './tool-call-execution.js';
+import { hasUncheckedChanges, verifyChanges } from './verification.js';
 import { workPathsOf } from './work-paths.js';
 
-/** The slice of the session store the loop needs. */
-export interface SessionRecorder {
-  appendEvent(sessionId: string, data: SessionEventData): SessionEvent;
-  /** Several events in one transaction (one disk sync per step instead of one per event). */
-  appendEvents(sessionId: string, data: readonly SessionEventData[]): SessionEvent[];
-  update(sessionId: string, fields: Partial<SessionFields>): unknown;
-  events(sessionId: string): SessionEvent[];
-}
-
-export interface AgentOptions {
-  model: LanguageModel;
-  /** The tools offered to the model, in a stable order (the prompt prefix depends on it). */
-  tools: AnyTool[];
-  sessions: SessionRecorder;
-  events: EventBus<AgentEvent>;
-  approval: { policy: ApprovalPolicy; prompt: ApprovalPrompt };
-  /** Absolute, symlink-resolved project root. */
-  projectRoot: string;
-  systemPrompt: string;
-  /** Most model calls one run may make. */
-  maxSteps: number;
-  /**
-   * The first model call after a new user message must call a tool (`toolChoice: 'required'`).
-   * Small models tend to answer a coding task from imagination without reading a file; the CLI
-   * sets this where the tool protocol can enforce it (constrained decoding).
-   */
-  requireToolCallFirst?: boolean;
-  /** How much wording tools get (default `full`); fixed for the agent, so the prefix is stable. */
-  promptProfile?: PromptProfile;
-  /**
-   * Loads the project's rules (AGENTS.md and similar) the first time a session runs; the text is
-   * recorded and reused for the rest of the session.
-   */
-  loadProjectRules?: (projectRoot: string) => ProjectRules;
-  /**
-   * The volatile context appended to each new user message (time, git status, the repository
-   * map and the project memory relevant to the message and the current work). Recorded with the
-   * message, so a replay sends the same bytes. `signal` is the run's: a context that waits (for
-   * the code index) stops waiting when it aborts.
-   */
-  turnContext?: (
-    userMessage: string,
-    signal: AbortSignal,
-    work: TurnWork,
-  ) => Promise<string | undefined>;
-  /** The project's code index, offered to tools (search_code). */
-  codeSearch?: CodeSearch;
-  /**
-   * The project memory, offered to tools (remember proposes records, recall searches) and asked
-   * for proposals by `reflect`. Without it those tools answer that there is no memory.
-   */
-  memory?: ToolMemory['store'];
-  monotonicNow?: () => number;
-}
-
-/** What a turn's context may know of the session besides the message. */
-export interface TurnWork {
-  sessionId: string;
-  /** Files the session has read or changed so far, most recent first (`workPathsOf`). */
-  workPaths: readonly string[];
-}
-
-export interface RunInput {
-  sessionId: string;
-  /** A new user message; without one the run continues the session where it stopped. */
-  userMessage?: string;
-  signal?: AbortSignal;
-}
-
-export type RunOutcome = Exclude<SessionStatus, 'running'>;
-
-export interface RunResult {
-  outcome: RunOutcome;
-  /** The model's last complete answer in this run ('' when it never gave one). */
-  finalText: string;
-  error?: { kind: string; message: string };
-  totals: RunTotals;
-}
-
-export interface Agent {
-  run(input: RunInput): Promise<RunResult>;
-  /**
-   * The end-of-session reflection (`agent/reflection.ts`): when files changed since the session
-   * last reflected, one model call with the session's prefix asks for `remember` calls, which
-   * become `proposed` records. Skipped (no call) without memory, a remember tool or a change.
-   */
-  reflect(input: { sessionId: string; signal?: AbortSignal }): Promise<ReflectionResult>;
-}
+export type {
+  Agent,
+  AgentOptions,
+  RunInput,
+  RunOutcome,
+  RunResult,
+  SessionRecorder,
+  TurnWork,
+} from './agent-options.js';
 
 /**
  * The ReAct loop (docs/architecture/agent-loop.md): ask the model, run the tools it calls,
@@ -170,7 +79,7 @@ export function createAgent(options: AgentOptions): Agent {
     const step = nextStep(history);
     events.emit({ type: 'reflection.started', sessionId, step });
     return reflectOnSession({
-      model,
+      model: reflectionModel(options.router, model),
       messages: requestMessages(history),
       tools: toolSpecs,
       remember,
@@ -217,8 +126,28 @@ export function createAgent(options: AgentOptions): Agent {
     const totals: RunTotals = { steps: 0, inputTokens: 0, outputTokens: 0 };
     let finalText = '';
 
-    const record = recorder(sessionId);
+    const loopGuard = createLoopGuard({
+      settings: options.loopGuard,
+      history,
+      projectRoot,
+      toolNames: new Set(toolsByName.keys()),
+      model,
+    });
+    const recordEvents = recorder(sessionId);
+    const record = (...data: SessionEventData[]): void => {
+      recordEvents(...data);
+      loopGuard.observe(...data);
+    };
     const memory = toolMemory(sessionId);
+    const route = createModelRoute({ ...options, role: input.role, history, record });
+    const checkpoints = createCheckpointGate({
+      take: options.checkpoint,
+      sessionId,
+      policy: approval.policy,
+      history,
+      record,
+    });
+    const plans = createPlanFlow(options, { sessionId, signal, record, totals, messages });
     const finish = (outcome: RunOutcome, error?: { kind: string; message: string }): RunResult => {
       sessions.update(sessionId, { status: outcome });
       const result: RunResult = { outcome, finalText, totals, ...(error ? { error } : {}) };
@@ -226,11 +155,13 @@ export function createAgent(options: AgentOptions): Agent {
       return result;
     };
     const stop = (
-      kind: 'cancelled' | 'step-limit' | 'model' | 'context',
+      kind: 'cancelled' | 'step-limit' | 'model' | 'context' | 'verification' | 'stuck',
       message: string,
     ): RunResult => {
       record({ type: 'error', kind, message, step });
-      const outcome = kind === 'model' || kind === 'context' ? 'failed' : kind;
+      plans.stopped(kind, message, step);
+      const outcome =
+        kind === 'cancelled' || kind === 'step-limit' || kind === 'stuck' ? kind : 'failed';
       return finish(outcome, { kind, message });
     };
 
@@ -254,15 +185,21 @@ export function createAgent(options: AgentOptions): Agent {
       });
       messages.push({ role: 'user', content: userTurnContent(input.userMessage, context) });
     }
+    const firstStep = step; // the run's first model call (a retry on another model keeps it)
+    step = await plans.begin(input, step);
     const last = messages.at(-1);
     if (last?.role === 'assistant' && last.toolCalls.length === 0) {
-      // Nothing to continue: the model already answered the last message.
-      finalText = last.content;
-      return finish('completed');
+      // Nothing to continue: the model already answered the last message (a plan may go on).
+      const planned = await plans.advance(step, last.content);
+      finalText = planned?.finalText ?? last.content;
+      if (planned?.handedOff !== true) return finish('completed');
+      step += 1;
     }
 
     for (;;) {
       if (signal.aborted) return stop('cancelled', 'Cancelled by the user.');
+      const stuck = loopGuard.stopMessage(sessionId);
+      if (stuck !== undefined) return stop('stuck', stuck);
       if (totals.steps >= maxSteps) {
         return stop(
           'step-limit',
@@ -270,13 +207,17 @@ export function createAgent(options: AgentOptions): Agent {
             `Resume the session to let it go on, or raise --max-steps.`,
         );
       }
-      const overflow = await fitContext(step);
-      if (overflow !== undefined) return stop('context', overflow);
+      const routed = route.modelFor(step);
+      if (!routed.ok) return stop('model', routed.message);
+      const { model } = routed; // this step's model: the router's pick, or the agent's one
+      const fitted = await fitContext({ model, messages, tools: toolSpecs });
+      if (!fitted.fits && route.afterContextMiss(step, fitted.tokensNeeded)) continue;
+      if (!fitted.fits) return stop('context', fitted.message);
+      if (fitted.compaction) record({ type: 'context-compacted', step, ...fitted.compaction });
       events.emit({ type: 'step.started', sessionId, step });
       const mustCallTool =
-        options.requireToolCallFirst === true &&
-        input.userMessage !== undefined &&
-        totals.steps === 0 &&
+        routed.requireToolCallFirst &&
+        ((input.userMessage !== undefined && step === firstStep) || plans.startsSegment(step)) &&
         toolSpecs.length > 0;
       const turn = await streamModelTurn({
         model,
@@ -301,7 +242,9 @@ export function createAgent(options: AgentOptions): Agent {
           ...(partial ? [assistantEvent(step, turn, true)] : []),
         );
         if (turn.error.kind === 'cancelled') return stop('cancelled', 'Cancelled by the user.');
-        return stop(turn.error.kind === 'context' ? 'context' : 'model', turn.error.message);
+        const fallback = route.afterFailure(step, turn);
+        if (fallback.retry) continue;
+        return stop(turn.error.kind === 'context' ? 'context' : 'model', fallback.message);
       }
 
       // What one model call produced is stored in one transaction.
@@ -319,7 +262,14 @@ export function createAgent(options: AgentOptions): Agent {
       messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
       if (turn.toolCalls.length === 0) {
         finalText = turn.text;
-        return finish('completed');
+        const checked = await checkBeforeAnswer(step, signal);
+        const planned = checked === undefined ? await plans.advance(step, turn.text) : undefined;
+        finalText = planned?.finalText ?? finalText;
+        if (checked === 'go-on' || planned?.handedOff === true) {
+          step += 1;
+          continue;
+        }
+        return checked ?? finish('completed');
       }
 
       for (const call of turn.toolCalls) {
@@ -335,36 +285,45 @@ export function createAgent(options: AgentOptions): Agent {
     }
 
     /**
-     * Context truth (DESIGN §3.1): counts the whole request before sending it. When it would not
-     * fit the model's real window, old tool outputs are elided (and the elision recorded); when
-     * even that is not enough, the run stops with a message instead of sending a prompt the
-     * server would silently cut. Returns that message, or undefined when the request fits.
+     * Reflection on the code (issue 8): before an answer is accepted, changes made since the last
+     * check are verified (`agent/verification.ts`). A failure goes back to the model as the next
+     * user turn (`go-on`); when the rounds are used up the run stops failed; otherwise undefined.
      */
-    async function fitContext(currentStep: number): Promise<string | undefined> {
-      const contextWindow = await model.contextWindow();
-      if (contextWindow === undefined) return undefined;
-      const budget = contextWindow - outputReserve(contextWindow);
-      const tokensBefore = await countRequestTokens(model, messages, toolSpecs);
-      if (tokensBefore <= budget) return undefined;
-      const plan = await planCompaction({ model, messages, tools: toolSpecs, budget });
-      if (!plan.fits) {
-        return (
-          `The conversation needs about ${plan.tokensAfter.toLocaleString('en-US')} tokens, more than the ` +
-          `${budget.toLocaleString('en-US')} that fit the model's ${contextWindow.toLocaleString('en-US')}-token ` +
-          `context window (keeping room for the reply), even with old tool outputs left out. ` +
-          'Load the model with a larger context (--context-size for a GGUF run in-process), or start a new session with a shorter request.'
-        );
-      }
-      elideToolOutputs(messages, plan.elidedToolCallIds);
-      record({
-        type: 'context-compacted',
+    async function checkBeforeAnswer(
+      currentStep: number,
+      currentSignal: AbortSignal,
+    ): Promise<'go-on' | RunResult | undefined> {
+      const settings = options.verification;
+      if (settings === undefined || settings.commands.length === 0) return undefined;
+      const history = sessions.events(sessionId);
+      if (!hasUncheckedChanges(history)) return undefined;
+      const checked = await verifyChanges({
+        settings,
+        history,
+        projectRoot,
         step: currentStep,
-        contextWindow,
-        tokensBefore,
-        tokensAfter: plan.tokensAfter,
-        elidedToolCallIds: plan.elidedToolCallIds,
+        signal: currentSignal,
+        approval,
+        onStart: (check) =>
+          events.emit({
+            type: 'verification.started',
+            sessionId,
+            step: currentStep,
+            command: check.command,
+          }),
       });
-      return undefined;
+      record(...checked.events);
+      if (currentSignal.aborted) return stop('cancelled', 'Cancelled by the user.');
+      const { failure } = checked;
+      if (failure === undefined) return undefined;
+      messages.push({ role: 'user', content: failure.feedback });
+      if (!failure.exhausted) return 'go-on';
+      return stop(
+        'verification',
+        `The model answered, but \`${failure.command}\` still fails after ${settings.rounds} ` +
+          `round${settings.rounds === 1 ? '' : 's'} of fixes. The changes are on disk; resume the ` +
+          `session to let the model go on (outpost sessions resume ${sessionId.slice(0, 8)}).`,
+      );
     }
 
     async function executeCall(
@@ -373,6 +332,8 @@ export function createAgent(options: AgentOptions): Agent {
       callSignal: AbortSignal,
     ): Promise<ToolResult> {
       const prepared = prepareToolCall(call, toolsByName);
+      const prompt = approval.prompt;
+      const approve = await checkpoints.approvalFor({ prepared, toolCallId: call.id, prompt });
       events.emit({
         type: 'tool.call-started',
         sessionId,
@@ -382,10 +343,10 @@ export function createAgent(options: AgentOptions): Agent {
         description: prepared.description,
       });
       const toolStarted = monotonicNow();
-      const result = await runToolCall({
+      const ran = await runToolCall({
         prepared,
         policy: approval.policy,
-        approve: approval.prompt,
+        approve,
         context: {
           projectRoot,
           signal: callSignal,
@@ -394,7 +355,13 @@ export function createAgent(options: AgentOptions): Agent {
           ...(memory === undefined ? {} : { memory }),
         },
       });
-      record(...(result.effects ?? []).map((effect) => ({ ...effect, toolCallId: call.id })), {
+      const { result, interventions } = await loopGuard.review({
+        step: callStep,
+        call,
+        result: ran,
+      });
+      const effects = (result.effects ?? []).map((effect) => ({ ...effect, toolCallId: call.id }));
+      record(...effects, ...interventions, {
         type: 'tool-result',
         step: callStep,
         toolCallId: call.id,
@@ -410,10 +377,13 @@ export function createAgent(options: AgentOptions): Agent {
         step: callStep,
         toolCallId: call.id,
         toolName: call.name,
-        ok: result.ok,
-        summary: result.ok ? result.summary : result.error.message,
-        ...(result.ok ? {} : { errorKind: result.error.kind }),
+        ok: ran.ok,
+        summary: ran.ok ? ran.summary : ran.error.message,
+        ...(ran.ok ? {} : { errorKind: ran.error.kind }),
       });
+      for (const intervention of interventions) {
+        events.emit({ type: 'guard.intervened', sessionId, intervention });
+      }
       return result;
     }
   }

@@ -1,4 +1,9 @@
-import type { LanguageModel, ModelMessage, ToolSpec } from '@outpost/protocol';
+import type {
+  ContextCompactedEvent,
+  LanguageModel,
+  ModelMessage,
+  ToolSpec,
+} from '@outpost/protocol';
 
 /** What replaces a tool output that was elided to make the conversation fit. */
 export const ELIDED_OUTPUT =
@@ -85,4 +90,55 @@ export function elideToolOutputs(messages: ModelMessage[], toolCallIds: Iterable
       messages[index] = { ...message, content: ELIDED_OUTPUT };
     }
   }
+}
+
+/** What `fitContext` did: nothing, elided old tool outputs (to record), or found no way to fit. */
+export type ContextFit =
+  | { fits: true; compaction?: Omit<ContextCompactedEvent, 'type' | 'step'> }
+  | {
+      fits: false;
+      message: string;
+      /** Tokens the request needs even with old tool outputs left out (the router may widen). */
+      tokensNeeded: number;
+    };
+
+/**
+ * Context truth (DESIGN §3.1): counts the whole request before it is sent. When it would not fit
+ * the model's real window, old tool outputs are elided in `messages` (the caller records the
+ * compaction); when even that is not enough, the answer is a message for the user instead of a
+ * prompt the server would silently cut.
+ */
+export async function fitContext(options: {
+  model: LanguageModel;
+  messages: ModelMessage[];
+  tools: readonly ToolSpec[];
+}): Promise<ContextFit> {
+  const { model, messages, tools } = options;
+  const contextWindow = await model.contextWindow();
+  if (contextWindow === undefined) return { fits: true };
+  const budget = contextWindow - outputReserve(contextWindow);
+  const tokensBefore = await countRequestTokens(model, messages, tools);
+  if (tokensBefore <= budget) return { fits: true };
+  const plan = await planCompaction({ model, messages, tools, budget });
+  if (!plan.fits) {
+    return {
+      fits: false,
+      tokensNeeded: plan.tokensAfter,
+      message:
+        `The conversation needs about ${plan.tokensAfter.toLocaleString('en-US')} tokens, more than the ` +
+        `${budget.toLocaleString('en-US')} that fit the model's ${contextWindow.toLocaleString('en-US')}-token ` +
+        `context window (keeping room for the reply), even with old tool outputs left out. ` +
+        'Load the model with a larger context (--context-size for a GGUF run in-process), or start a new session with a shorter request.',
+    };
+  }
+  elideToolOutputs(messages, plan.elidedToolCallIds);
+  return {
+    fits: true,
+    compaction: {
+      contextWindow,
+      tokensBefore,
+      tokensAfter: plan.tokensAfter,
+      elidedToolCallIds: plan.elidedToolCallIds,
+    },
+  };
 }

@@ -15,6 +15,37 @@ function events(...data: SessionEventData[]): SessionEvent[] {
 }
 
 describe('conversationFromEvents', () => {
+  it('starts a new segment at a handoff: its brief, then only what came after', () => {
+    const conversation = conversationFromEvents(
+      events(
+        { type: 'user-message', text: 'do two things' },
+        { type: 'handoff', step: 0, role: 'coder', brief: 'One.', subtaskId: '1', reason: 'r' },
+        { type: 'tool-call', step: 1, toolCallId: 'a', toolName: 'read_file', arguments: '{}' },
+        {
+          type: 'tool-result',
+          step: 1,
+          toolCallId: 'a',
+          toolName: 'read_file',
+          ok: true,
+          output: 'A',
+        },
+        { type: 'assistant-message', step: 2, text: 'Found it.', partial: false },
+        { type: 'handoff', step: 2, role: 'coder', brief: 'Two.', subtaskId: '2', reason: 'r' },
+        { type: 'assistant-message', step: 3, text: 'Reading.', partial: false },
+        { type: 'tool-call', step: 3, toolCallId: 'b', toolName: 'list_files', arguments: '{}' },
+      ),
+    );
+    expect(conversation).toEqual([
+      { role: 'user', content: 'Two.' },
+      {
+        role: 'assistant',
+        content: 'Reading.',
+        toolCalls: [{ id: 'b', name: 'list_files', arguments: '{}' }],
+      },
+      expect.objectContaining({ role: 'tool', toolCallId: 'b' }),
+    ]);
+  });
+
   it('groups tool calls with the assistant message of their step', () => {
     const conversation = conversationFromEvents(
       events(

@@ -10,7 +10,8 @@ const INTERRUPTED_RESULT =
  * events are not part of the conversation; a tool call that never got a result (a crash or
  * Ctrl-C between the call and its execution) gets a synthetic result, because every tool call
  * must be answered before the conversation can go on. Tool outputs a `context-compacted` event
- * elided stay elided, so a resumed session sends what the model last saw.
+ * elided stay elided, so a resumed session sends what the model last saw. A `handoff` starts a
+ * new segment: the conversation is its brief, as a user turn, and what came after it.
  */
 export function conversationFromEvents(events: readonly SessionEvent[]): ModelMessage[] {
   const messages: ModelMessage[] = [];
@@ -33,8 +34,12 @@ export function conversationFromEvents(events: readonly SessionEvent[]): ModelMe
     openAssistant = undefined;
   };
 
-  for (const { data } of events) {
+  const segmentStart = events.findLastIndex((event) => event.data.type === 'handoff');
+  for (const { data } of events.slice(Math.max(segmentStart, 0))) {
     switch (data.type) {
+      case 'handoff':
+        messages.push({ role: 'user', content: data.brief });
+        break;
       case 'user-message':
         closeOpenAssistant();
         messages.push({ role: 'user', content: userTurnContent(data.text, data.context) });
@@ -70,6 +75,12 @@ export function conversationFromEvents(events: readonly SessionEvent[]): ModelMe
           toolName: data.toolName,
           content: data.output,
         });
+        break;
+      case 'verification':
+        // A failed check of the model's changes is the next user turn (agent/verification.ts).
+        if (data.feedback === undefined) break;
+        closeOpenAssistant();
+        messages.push({ role: 'user', content: data.feedback });
         break;
       case 'context-compacted':
         elided.push(...data.elidedToolCallIds);

@@ -51,6 +51,41 @@ describe('loadConfigFile', () => {
     expect(() => loadConfigFile(negative)).toThrow('repoMap.tokens');
   });
 
+  it('reads the loop guard thresholds and refuses ones that could not work', () => {
+    const loopGuard = { repeatedCalls: 4, stepsWithoutProgress: 8, rewriteMaxLines: 0 };
+    expect(loadConfigFile(writeConfig(JSON.stringify({ loopGuard })))).toEqual({ loopGuard });
+    const once = writeConfig(JSON.stringify({ loopGuard: { repeatedCalls: 1 } }));
+    expect(() => loadConfigFile(once)).toThrow('loopGuard.repeatedCalls');
+    const typo = writeConfig(JSON.stringify({ loopGuard: { repeatCalls: 4 } }));
+    expect(() => loadConfigFile(typo)).toThrow('loopGuard: unknown key "repeatCalls"');
+  });
+
+  it('reads the planning switch and size, and refuses a plan of one subtask', () => {
+    const planning = { enabled: false, maxSubtasks: 4 };
+    expect(loadConfigFile(writeConfig(JSON.stringify({ planning })))).toEqual({ planning });
+    const one = writeConfig(JSON.stringify({ planning: { maxSubtasks: 1 } }));
+    expect(() => loadConfigFile(one)).toThrow('planning.maxSubtasks');
+    const typo = writeConfig(JSON.stringify({ planning: { enable: true } }));
+    expect(() => loadConfigFile(typo)).toThrow('planning: unknown key "enable"');
+  });
+
+  it('reads the sync import clock-skew limit and refuses one that is not whole seconds', () => {
+    const sync = { maxClockSkewSeconds: 900 };
+    expect(loadConfigFile(writeConfig(JSON.stringify({ sync })))).toEqual({ sync });
+    for (const [value, problem] of [
+      [-1, 'must be 0 or more seconds'],
+      [1.5, 'must be a whole number of seconds, such as 600'],
+      ['600', 'must be a whole number of seconds, such as 600'],
+    ] as const) {
+      const path = writeConfig(JSON.stringify({ sync: { maxClockSkewSeconds: value } }));
+      expect(() => loadConfigFile(path)).toThrow(
+        `The config file ${path} is invalid: sync.maxClockSkewSeconds: ${problem}`,
+      );
+    }
+    const typo = writeConfig(JSON.stringify({ sync: { maxClockSkew: 900 } }));
+    expect(() => loadConfigFile(typo)).toThrow('sync: unknown key "maxClockSkew"');
+  });
+
   it('names the file when the JSON does not parse', () => {
     const path = writeConfig('{ "model": ');
     expect(() => loadConfigFile(path)).toThrow(ConfigError);

@@ -51,7 +51,8 @@ export function parseConfigText(text: string, path: string): OutpostConfig {
   return result.data;
 }
 
-function describeIssues(error: z.ZodError): string {
+/** The issues of a failed parse in one line: `key.path: message; …`, unknown keys named. */
+export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RouterConfig } from './router-config.js';
 
 export const ApprovalPolicy = z.enum(['read-only', 'ask', 'auto-edit', 'full-auto']);
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
@@ -70,11 +71,86 @@ export const OutpostConfig = z
       })
       .strict()
       .optional(),
+    /**
+     * Checks of the model's changes before its answer is accepted (docs/architecture/agent-loop.md):
+     * the test command (detected from the project unless given), then type-check and lint when
+     * given here.
+     */
+    verify: z
+      .object({
+        /** `false`: answers are accepted without running anything. */
+        enabled: z.boolean().optional(),
+        /** The test command (default: detected, e.g. `npm test`, `python3 -m pytest -q`); `false`: none. */
+        test: z.union([z.string().trim().min(1), z.literal(false)]).optional(),
+        typecheck: z.string().trim().min(1).optional(),
+        lint: z.string().trim().min(1).optional(),
+        /** Failed checks fed back to the model per message before the run stops (default 2). */
+        rounds: z.number().int().min(1).max(10).optional(),
+        /** Time limit of each check command (default 600). */
+        timeoutSeconds: z.number().positive().max(3600).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Sync files between stores (docs/architecture/sync.md). */
+    sync: z
+      .object({
+        /**
+         * How far ahead of this clock an imported timestamp may be before the file is refused
+         * (default 300); `sync import --max-clock-skew` overrides it.
+         */
+        maxClockSkewSeconds: z
+          .number({ error: 'must be a whole number of seconds, such as 600' })
+          .int({ error: 'must be a whole number of seconds, such as 600' })
+          .min(0, { error: 'must be 0 or more seconds' })
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /** The code index in sessions (`outpost index` commands work regardless). */
     index: z
       .object({
         /** `false`: sessions neither build nor use it (search_code searches the files). */
         enabled: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * When Outpost steps in on a model going in circles, and when it hands a file whose edits
+     * keep failing back to be rewritten whole (docs/architecture/agent-loop.md, "Loop guard").
+     */
+    loopGuard: z
+      .object({
+        /** `false`: no warnings, no stop, no edit fallback. */
+        enabled: z.boolean().optional(),
+        /** The same call with the same result this many times (default 3). */
+        repeatedCalls: z.number().int().min(2).max(100).optional(),
+        /** The same error this many times (default 3). */
+        repeatedErrors: z.number().int().min(2).max(100).optional(),
+        /** This many steps in a row without progress (default 6). */
+        stepsWithoutProgress: z.number().int().min(2).max(1000).optional(),
+        /** Failed edit_file calls on one file before the fallback (default 2). */
+        failedEdits: z.number().int().min(1).max(100).optional(),
+        /** Largest file handed back whole to rewrite with write_file (default 300 lines, 12,288 bytes; 0: never). */
+        rewriteMaxLines: z.number().int().min(0).max(100_000).optional(),
+        rewriteMaxBytes: z.number().int().min(0).max(1_048_576).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Several models, one picked per role and step by capability, policy and availability
+     * (docs/architecture/models.md, "Router"); without it a session uses one model.
+     */
+    router: RouterConfig.optional(),
+    /**
+     * The plan step (docs/architecture/agent-loop.md, "Planning"): a message that looks like
+     * several steps is split into subtasks, each worked on with only the context it needs.
+     */
+    planning: z
+      .object({
+        /** `false`: no automatic plan step (`run --plan` and `/plan` still make one). */
+        enabled: z.boolean().optional(),
+        /** Most subtasks in a plan (default 5). */
+        maxSubtasks: z.number().int().min(2).max(10).optional(),
       })
       .strict()
       .optional(),
