@@ -299,3 +299,12 @@ export {
 } from './checkpoint/session-checkpoints.js';
 export type { RecordedCheckpoint } from './checkpoint/session-checkpoints.js';
 export type { TreeChange } from './checkpoint/tree-changes.js';
+export { SettingError } from './settings/setting-error.js';
+export { SETTING_KEY_MAX_LENGTH, SettingKey, SettingScope } from './settings/setting-fields.js';
+export { SETTING_VALUE_MAX_BYTES } from './settings/setting-store.js';
+export type {
+  SettingEntry,
+  SettingStore,
+  SettingValue,
+  SettingWriteOptions,
+} from './settings/setting-store.js';

@@ -3,11 +3,11 @@ import { HlcTimestamp } from './hybrid-logical-clock-timestamp.js';
 
 /**
  * Record kinds this version understands. Each kind has one merge rule (DESIGN §3.5):
- * `session`, `memory` and `task` fields are last-writer-wins (a task's `status` ranks by epoch
+ * `session`, `memory`, `task` and `setting` fields are last-writer-wins (a task's `status` ranks by epoch
  * first); a `session-event` is an immutable member of a grow-only set. An op may carry a kind not
  * listed here (written by a newer client): it is kept and forwarded.
  */
-export const RecordKind = z.enum(['session', 'session-event', 'memory', 'task']);
+export const RecordKind = z.enum(['session', 'session-event', 'memory', 'task', 'setting']);
 export type RecordKind = z.infer<typeof RecordKind>;
 
 /** Every record lives in one space: `device:<id>` never leaves the device, `user:` and `team:` sync. */

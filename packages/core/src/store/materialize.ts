@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { applyRecordField } from './apply-record-field.js';
 import { cachedStatement, type SqliteDatabase } from './database.js';
 import { mergeField, type ApplyOutcome } from './merge-field.js';
+import { isSettingOpInItsSpace } from '../settings/setting-fields.js';
 import { recordKinds } from './record-kinds.js';
 import { compareOps, type StoredOp } from './stored-op.js';
 
 /**
  * The merge rules (DESIGN §3.5): one function for local appends, rebuilds and ops from other
  * devices, so every replica holding the same ops holds the same tables whatever order the ops
- * arrived in. Memory records and tasks merge in `apply-record-field.ts`.
+ * arrived in. Memory records, tasks and settings merge in `apply-record-field.ts`.
  */
 
 /** The value of a `session-event` op (field `$event`, record = the event id). */
@@ -56,6 +57,8 @@ export function applyOp(db: SqliteDatabase, op: StoredOp): ApplyOutcome {
       return applyRecordField(db, recordKinds.memory, op);
     case 'task':
       return applyRecordField(db, recordKinds.task, op);
+    case 'setting':
+      return isSettingOpInItsSpace(op) ? applyRecordField(db, recordKinds.setting, op) : 'ignored';
     default:
       return 'ignored';
   }

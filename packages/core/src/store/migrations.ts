@@ -3,6 +3,7 @@ import { cachedStatement, writeTransaction, type SqliteDatabase } from './databa
 import { initialSchema } from './migrations/0001-initial.js';
 import { memorySchema } from './migrations/0002-memory.js';
 import { conflictsTombstonesTasksSchema } from './migrations/0003-conflicts-tombstones-tasks.js';
+import { settingsSchema } from './migrations/0004-settings.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   initialSchema,
   memorySchema,
   conflictsTombstonesTasksSchema,
+  settingsSchema,
 ];
 
 export interface MigrateOptions {

@@ -6,6 +6,7 @@ import { opColumns, opFromRow, type OpRow } from './stored-op.js';
 export const materializedTables = [
   'memory',
   'tasks',
+  'settings',
   'session_events',
   'sessions',
   'field_history',
@@ -19,6 +20,7 @@ export type MaterializedState = Record<MaterializedTable, Record<string, unknown
 const canonicalOrder: Record<MaterializedTable, string> = {
   memory: 'id',
   tasks: 'id',
+  settings: 'id',
   session_events: 'id',
   sessions: 'id',
   field_history: 'device, seq',
@@ -61,6 +63,7 @@ export function readMaterializedState(db: SqliteDatabase): MaterializedState {
   return {
     memory: read('memory'),
     tasks: read('tasks'),
+    settings: read('settings'),
     session_events: read('session_events'),
     sessions: read('sessions'),
     field_history: read('field_history'),

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { MemoryFields, type MemoryFieldName } from '../memory/memory-fields.js';
 import { compareTaskStatus, TaskFields, TaskStatusValue } from '../task/task-fields.js';
+import { SettingFields, SETTING_VALUE_FIELD } from '../settings/setting-fields.js';
 import type { ValueRank } from './merge-field.js';
 
 /**
- * The record kinds whose fields merge one by one into a table row (memory records, tasks): what
+ * The record kinds whose fields merge one by one into a table row (memory records, tasks,
+ * settings): what
  * `applyRecordField` needs to know about each. Sessions predate this and keep their own code.
  */
 
@@ -12,8 +14,8 @@ import type { ValueRank } from './merge-field.js';
 export type ColumnValue = string | number | null;
 
 export interface RecordKindSpec {
-  kind: 'memory' | 'task';
-  table: 'memory' | 'tasks';
+  kind: 'memory' | 'task' | 'setting';
+  table: 'memory' | 'tasks' | 'settings';
   /** The shape of each field's value; a field not listed is unknown to this version. */
   fields: Record<string, z.ZodType>;
   /** The columns a field's (parsed) value is written to; `$deleted` has none. */
@@ -92,7 +94,25 @@ const taskSpec: RecordKindSpec = {
   },
 };
 
+/**
+ * Settings: per-key last-writer-wins, losers in `field_history`. Nothing is flagged (a setting
+ * has no conflict to pick) and there is no tombstone: an unset is the value `null`, an ordinary
+ * write a later set overrides.
+ */
+const settingSpec: RecordKindSpec = {
+  kind: 'setting',
+  table: 'settings',
+  fields: SettingFields.shape,
+  columns(field, value): Record<string, ColumnValue> {
+    if (field !== SETTING_VALUE_FIELD) return {};
+    return { value: value === null ? null : JSON.stringify(value) };
+  },
+  flagged: new Set(),
+  ranks: {},
+};
+
 export const recordKinds: Readonly<Record<RecordKindSpec['kind'], RecordKindSpec>> = {
   memory: memorySpec,
   task: taskSpec,
+  setting: settingSpec,
 };

@@ -2,6 +2,7 @@ import type { SpaceId } from '@outpost/protocol';
 import { uuidv7, type IdGenerator } from '../ids/ids.js';
 import { createMemoryStore } from '../memory/memory-store.js';
 import type { MemoryStore } from '../memory/memory-types.js';
+import { createSettingStore, type SettingStore } from '../settings/setting-store.js';
 import { createTaskStore } from '../task/task-store.js';
 import type { TaskStore } from '../task/task-types.js';
 import { exportOps, type ExportOpsOptions, type SyncExport } from '../sync/sync-export.js';
@@ -69,6 +70,8 @@ export interface Store {
   memory(options: ProjectMemoryOptions): MemoryStore;
   /** The tasks of one project (docs/architecture/tasks.md); cheap, call it per use. */
   tasks(options: ProjectMemoryOptions): TaskStore;
+  /** Key/value settings, per user or per device (docs/architecture/store.md, "Settings"). */
+  readonly settings: SettingStore;
   readonly sync: StoreSync;
   /** Every op in the log, in `(hlc, device, seq)` order. */
   ops(): StoredOp[];
@@ -155,6 +158,12 @@ export function openStore(options: StoreOptions): Store {
         deviceId: identity.deviceId,
         ...taskOptions,
       }),
+    settings: createSettingStore({
+      db,
+      clock,
+      userSpace,
+      deviceId: identity.deviceId,
+    }),
     sync: {
       export: (exportOptions) =>
         exportOps(db, { ...exportOptions, device: identity.deviceId, now }),
