@@ -64,7 +64,7 @@ interface Winner {
   seq: number;
 }
 
-const lastWriterWinsKinds = new Set(['session', 'memory', 'task']);
+const lastWriterWinsKinds = new Set(['session', 'memory', 'task', 'setting']);
 
 /**
  * Imports a sync file: everything is checked first (the file on its own, then against this store:

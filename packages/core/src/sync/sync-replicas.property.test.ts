@@ -39,12 +39,17 @@ import type { SyncCursor } from './sync-cursor.js';
 import { parseSyncFile } from './sync-file.js';
 
 // T1 of reference/sync-notes.md §5.3, on real store files and the real import path: five
-// replicas with clocks up to ten minutes apart write memory records, sessions and events, and
-// send each other whole, partial (`--since`, or any subset) files that arrive late, out of order,
-// twice or never; then every replica hears from every other. fast-check prints the seed and path
-// of any failure; replay with fc.assert(…, { seed, path }) and keep the case as an example.
-// The plan's 1,000 runs are for an in-memory merge model; on SQLite files with synchronous=FULL
-// the PR scale here is `numRuns` below, each with 100–300 ops and 50 replays of its op set.
+// replicas with clocks up to ten minutes apart write memory records (adds, edits, status changes,
+// deletes, restores), tasks (adds, edits, start, block, done, fail, reopen, deletes, restores),
+// picks of conflicted values, sessions and events, and send each other whole, partial (`--since`,
+// or any subset) files that arrive late, out of order, twice or never; then every replica hears
+// from every other. The tables must then equal a reference merge written apart from the store's
+// (`__fixtures__/replicas.ts`): a task's status by rank, the tombstone rule, and the conflict
+// flags predicted from what each writer had actually seen (recorded as the test runs, not read
+// from the ops' bases). fast-check prints the seed and path of any failure; replay with
+// fc.assert(…, { seed, path }) and keep the case as an example. The plan's 1,000 runs are for an
+// in-memory merge model; on SQLite files with synchronous=FULL the PR scale here is `numRuns`
+// below, each with 60–150 actions (about 80–270 ops) and 50 replays of its op set.
 
 let directory: TemporaryDirectory;
 beforeEach(() => {
@@ -76,16 +81,18 @@ const kind = fc.constantFrom(...MEMORY_KINDS);
 const tags = fc.uniqueArray(fc.constantFrom('build', 'ci', 'tooling', 'store'), { maxLength: 3 });
 /** An edit that names no field is refused (`nothing to change`): every edit names one. */
 const isNonEmpty = (patch: object) => Object.keys(patch).length > 0;
-const memoryPatch: fc.Arbitrary<MemoryPatch> = fc.record(
-  {
-    title,
-    body,
-    kind,
-    tags,
-    paths: fc.uniqueArray(fc.constantFrom('src/a.ts', 'docs', 'package.json'), { maxLength: 2 }),
-  },
-  { requiredKeys: [] },
-).filter(isNonEmpty);
+const memoryPatch: fc.Arbitrary<MemoryPatch> = fc
+  .record(
+    {
+      title,
+      body,
+      kind,
+      tags,
+      paths: fc.uniqueArray(fc.constantFrom('src/a.ts', 'docs', 'package.json'), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  )
+  .filter(isNonEmpty);
 const sessionUpdate: fc.Arbitrary<Partial<SessionFields>> = fc.record(
   {
     title: fc.constantFrom('Port to ESM', 'Fix the parser', 'Ünïcode 🚀'),
@@ -102,15 +109,17 @@ const eventData: fc.Arbitrary<SessionEventData> = fc.oneof(
   }),
 );
 
-const taskPatch: fc.Arbitrary<TaskPatch> = fc.record(
-  {
-    title: fc.constantFrom('Port the parser', 'Fix CI', 'Ünïcode 🚀 task'),
-    body: fc.constantFrom('', 'Details.', 'Line one.\nLine two.'),
-    priority: fc.integer({ min: 0, max: 4 }),
-    labels: fc.uniqueArray(fc.constantFrom('esm', 'ci', 'parser'), { maxLength: 2 }),
-  },
-  { requiredKeys: [] },
-).filter(isNonEmpty);
+const taskPatch: fc.Arbitrary<TaskPatch> = fc
+  .record(
+    {
+      title: fc.constantFrom('Port the parser', 'Fix CI', 'Ünïcode 🚀 task'),
+      body: fc.constantFrom('', 'Details.', 'Line one.\nLine two.'),
+      priority: fc.integer({ min: 0, max: 4 }),
+      labels: fc.uniqueArray(fc.constantFrom('esm', 'ci', 'parser'), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  )
+  .filter(isNonEmpty);
 
 type RecordKind = 'memory' | 'task';
 
@@ -442,7 +451,7 @@ const scenario = fc.record({
 });
 
 describe('T1: five replicas, faulty delivery and skewed clocks', () => {
-  // Well within the time on an idle machine (about 12 s); the limit is for a loaded CI runner.
+  // Well within the time on a quiet machine (about 13 s); the limit is for a loaded CI runner.
   it(
     'converge byte-identically after full exchange, and any delivery order of the ops gives the same tables',
     { timeout: 120_000 },

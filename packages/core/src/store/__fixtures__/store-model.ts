@@ -215,7 +215,10 @@ export function modelProjectRecords(
   return modelRecords(replica, kind, kind === 'memory' ? memoryFields : taskFields)
     .filter(({ values }) => values.project === PROJECT)
     .map(({ id, values, conflicts, hidden }) => {
-      const { project: _project, $deleted: _deleted, ...fields } = values;
+      // `project` is the store's, not the record's; `$deleted` shows as `deleted`.
+      const fields = Object.fromEntries(
+        Object.entries(values).filter(([field]) => field !== 'project' && field !== '$deleted'),
+      );
       return {
         record: { id, ...fields, conflicted: conflicts.length > 0, deleted: hidden } as
           | MemoryRecord
