@@ -10,7 +10,7 @@ import { findSessionIds } from '../store/find-session-ids.js';
 import type { HybridLogicalClock } from '../store/hybrid-logical-clock.js';
 import { appendOps } from '../store/op-log.js';
 import { recordKinds } from '../store/record-kinds.js';
-import { findAlternative, recordFieldDrafts, tombstoneDraft } from '../store/record-writes.js';
+import { pickDrafts, recordFieldDrafts, tombstoneDraft } from '../store/record-writes.js';
 import { resolveIdPrefix } from '../store/resolve-id-prefix.js';
 import { findTaskIds } from '../task/task-queries.js';
 import type { MemoryFieldName, MemoryFields } from './memory-fields.js';
@@ -290,20 +290,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     pick(id, field, choice) {
       return writeTransaction(db, () => {
         requireRecord(id);
-        const found = findAlternative(db, spec, { record: id, field, choice });
-        if ('problem' in found) throw new MemoryError([found.problem]);
-        appendOps(
-          db,
-          clock,
-          recordFieldDrafts(db, spec, {
-            space,
-            record: id,
-            fields: [
-              [field, found.alternative.value],
-              ['updatedAt', now()],
-            ],
-          }),
-        );
+        const picked = pickDrafts(db, spec, { space, record: id, field, choice, updatedAt: now() });
+        if ('problem' in picked) throw new MemoryError([picked.problem]);
+        appendOps(db, clock, picked.drafts);
         return requireRecord(id);
       });
     },

@@ -66,3 +66,28 @@ export function findAlternative(
   }
   return { alternative };
 }
+
+/**
+ * The ops of a pick: alternative `choice` of a conflicted field written again (its base the whole
+ * frontier, which settles the field on every replica) with the record's `updatedAt`; or the
+ * problem that stops it, for the caller's error type.
+ */
+export function pickDrafts(
+  db: SqliteDatabase,
+  spec: RecordKindSpec,
+  options: { space: SpaceId; record: string; field: string; choice: number; updatedAt: number },
+): { drafts: OpDraft[] } | { problem: string } {
+  const { space, record, field } = options;
+  const found = findAlternative(db, spec, { record, field, choice: options.choice });
+  if ('problem' in found) return found;
+  return {
+    drafts: recordFieldDrafts(db, spec, {
+      space,
+      record,
+      fields: [
+        [field, found.alternative.value],
+        ['updatedAt', options.updatedAt],
+      ],
+    }),
+  };
+}
