@@ -11,7 +11,7 @@ import type { HybridLogicalClock } from '../store/hybrid-logical-clock.js';
 import { appendOps } from '../store/op-log.js';
 import { recordKinds } from '../store/record-kinds.js';
 import { pickDrafts, recordFieldDrafts, tombstoneDraft } from '../store/record-writes.js';
-import { resolveIdPrefix } from '../store/resolve-id-prefix.js';
+import { resolveProjectRecordId } from '../store/resolve-id-prefix.js';
 import { findTaskIds } from '../task/task-queries.js';
 import type { MemoryFieldName, MemoryFields } from './memory-fields.js';
 import { rankMemory } from './memory-recall.js';
@@ -212,18 +212,14 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
 
     resolveId: (idOrPrefix, resolveOptions = {}) => {
       const includeDeleted = resolveOptions.includeDeleted === true;
-      return resolveIdPrefix({
+      return resolveProjectRecordId(db, {
+        table: 'memory',
+        condition: includeDeleted ? isComplete : isVisible,
+        projectRoot,
         idOrPrefix,
         plural: 'memory records',
         singular: 'memory record',
-        where: `in ${projectRoot}`,
         exists: (id) => get(id, { includeDeleted }) !== undefined,
-        matching: (pattern, limit) =>
-          cachedStatement<[string, string], { id: string; title: string }>(
-            db,
-            `SELECT id, title FROM memory WHERE id LIKE ? ESCAPE '\\' AND project = ?
-               AND ${includeDeleted ? isComplete : isVisible} ORDER BY id LIMIT ${limit}`,
-          ).all(pattern, projectRoot),
       });
     },
 

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../errors/not-found-error.js';
 import { AmbiguousIdError } from './ambiguous-id-error.js';
+import { cachedStatement, type SqliteDatabase } from './database.js';
 
 /** A prefix shorter than this is too likely to match by accident. */
 export const MINIMUM_ID_PREFIX = 4;
@@ -42,5 +43,37 @@ export function resolveIdPrefix(options: {
     plural: options.plural,
     candidates: candidates.slice(0, SHOWN_CANDIDATES),
     more: candidates.length > SHOWN_CANDIDATES,
+  });
+}
+
+/**
+ * {@link resolveIdPrefix} for the records of one project in a table with `id`, `title` and
+ * `project` columns (memory records, tasks); `condition` is the SQL that says which rows count.
+ */
+export function resolveProjectRecordId(
+  db: SqliteDatabase,
+  options: {
+    table: 'memory' | 'tasks';
+    condition: string;
+    projectRoot: string;
+    idOrPrefix: string;
+    plural: string;
+    singular: string;
+    exists: (id: string) => boolean;
+  },
+): string {
+  const { table, condition, projectRoot } = options;
+  return resolveIdPrefix({
+    idOrPrefix: options.idOrPrefix,
+    plural: options.plural,
+    singular: options.singular,
+    where: `in ${projectRoot}`,
+    exists: options.exists,
+    matching: (pattern, limit) =>
+      cachedStatement<[string, string], { id: string; title: string }>(
+        db,
+        `SELECT id, title FROM ${table} WHERE id LIKE ? ESCAPE '\\' AND project = ?
+           AND ${condition} ORDER BY id LIMIT ${limit}`,
+      ).all(pattern, projectRoot),
   });
 }

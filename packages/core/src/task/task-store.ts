@@ -11,7 +11,7 @@ import type { HybridLogicalClock } from '../store/hybrid-logical-clock.js';
 import { appendOps } from '../store/op-log.js';
 import { recordKinds } from '../store/record-kinds.js';
 import { pickDrafts, recordFieldDrafts, tombstoneDraft } from '../store/record-writes.js';
-import { resolveIdPrefix } from '../store/resolve-id-prefix.js';
+import { resolveProjectRecordId } from '../store/resolve-id-prefix.js';
 import { TaskError } from './task-error.js';
 import type { TaskFieldName, TaskFields } from './task-fields.js';
 import { findTaskIds, TASK_IS_COMPLETE } from './task-queries.js';
@@ -151,18 +151,14 @@ export function createTaskStore(options: TaskStoreOptions): TaskStore {
 
     resolveId(idOrPrefix, resolveOptions = {}) {
       const includeDeleted = resolveOptions.includeDeleted === true;
-      return resolveIdPrefix({
+      return resolveProjectRecordId(db, {
+        table: 'tasks',
+        condition: includeDeleted ? TASK_IS_COMPLETE : isVisible,
+        projectRoot,
         idOrPrefix,
         plural: 'tasks',
         singular: 'task',
-        where: `in ${projectRoot}`,
         exists: (id) => get(id, { includeDeleted }) !== undefined,
-        matching: (pattern, limit) =>
-          cachedStatement<[string, string], { id: string; title: string }>(
-            db,
-            `SELECT id, title FROM tasks WHERE id LIKE ? ESCAPE '\\' AND project = ?
-               AND ${includeDeleted ? TASK_IS_COMPLETE : isVisible} ORDER BY id LIMIT ${limit}`,
-          ).all(pattern, projectRoot),
       });
     },
 
