@@ -1,78 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SessionEventData } from '@outpost/protocol';
 import { FakeLanguageModel, reply } from '@outpost/test-kit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEventBus } from '../events/event-bus.js';
-import { openStore } from '../store/store.js';
-import type { Store } from '../store/store.js';
-import { createDefaultTools } from '../tool/default-tools.js';
-import type { AgentEvent } from './agent-event.js';
-import { createAgent } from './agent-loop.js';
-import type { AgentOptions } from './agent-loop.js';
-import { createNonInteractiveApprovalPrompt, toolsForPolicy } from './approval-policy.js';
+import { describe, expect, it } from 'vitest';
+import { useAgentProject } from './__fixtures__/agent-project.js';
 import { loopGuardStateOf } from './loop-guard-state.js';
 
 const CALC = 'def add(a, b):\n    return a - b\n';
 const FIXED = 'def add(a, b):\n    return a + b\n';
 
-let projectRoot: string;
-let dataDirectory: string;
-let store: Store;
-
-beforeEach(() => {
-  projectRoot = realpathSync(mkdtempSync(join(tmpdir(), 'outpost-guard-project-')));
-  dataDirectory = mkdtempSync(join(tmpdir(), 'outpost-guard-store-'));
-  execFileSync('git', ['init', '-q'], { cwd: projectRoot });
-  writeFileSync(join(projectRoot, 'calc.py'), CALC);
-  writeFileSync(
-    join(projectRoot, 'test_calc.py'),
-    'from calc import add\nassert add(2, 3) == 5, "add is wrong"\nprint("ok")\n',
-  );
-  store = openStore({
-    path: join(dataDirectory, 'outpost.db'),
-    keyHex: randomBytes(32).toString('hex'),
-  });
-});
-
-afterEach(() => {
-  store.close();
-  rmSync(projectRoot, { recursive: true, force: true });
-  rmSync(dataDirectory, { recursive: true, force: true });
-});
-
-function setup(model: FakeLanguageModel, overrides: Partial<AgentOptions> = {}) {
-  const events = createEventBus<AgentEvent>();
-  const seen: AgentEvent[] = [];
-  events.subscribe((event) => seen.push(event));
-  const agent = createAgent({
-    model,
-    tools: toolsForPolicy(createDefaultTools(), 'full-auto'),
-    sessions: store.sessions,
-    events,
-    approval: { policy: 'full-auto', prompt: createNonInteractiveApprovalPrompt('full-auto') },
-    projectRoot,
-    systemPrompt: 'You are a test agent.',
-    maxSteps: 40,
-    ...overrides,
-  });
-  const session = store.sessions.create({
-    title: 'loop',
-    projectRoot,
-    provider: model.provider,
-    model: model.modelId,
-  });
-  return { agent, session, seen };
-}
-
-const eventsOf = <Type extends SessionEventData['type']>(sessionId: string, type: Type) =>
-  store.sessions
-    .events(sessionId)
-    .map((event) => event.data)
-    .filter((data): data is Extract<SessionEventData, { type: Type }> => data.type === type);
+const project = useAgentProject({ name: 'loop', calc: CALC, maxSteps: 40 });
+const { setup, eventsOf } = project;
 
 /** What the model was told last in its `index`-th request (0-based). */
 const lastMessage = (model: FakeLanguageModel, index: number) =>
@@ -89,7 +26,7 @@ describe('loop guard', () => {
 
     expect(result.outcome).toBe('stuck');
     expect(model.calls).toHaveLength(5);
-    expect(store.sessions.get(session.id)?.status).toBe('stuck');
+    expect(project.store.sessions.get(session.id)?.status).toBe('stuck');
     expect(result.error?.kind).toBe('stuck');
     expect(result.error?.message).toMatch(
       /^Stopped the run: read_file calc\.py gave the same result 5 times, even after two warnings\. The model is going in circles; resume the session with a hint/,
@@ -143,7 +80,7 @@ describe('loop guard', () => {
     const result = await agent.run({ sessionId: session.id, userMessage: 'fix add' });
 
     expect(result.outcome).toBe('completed');
-    expect(readFileSync(join(projectRoot, 'calc.py'), 'utf8')).toBe(FIXED);
+    expect(readFileSync(join(project.projectRoot, 'calc.py'), 'utf8')).toBe(FIXED);
     expect(
       eventsOf(session.id, 'loop-guard').map((event) => [event.step, event.action, event.reason]),
     ).toEqual([[2, 'note', 'repeated-call']]);
@@ -222,7 +159,7 @@ describe('loop guard', () => {
     const result = await agent.run({ sessionId: session.id, userMessage: 'fix add' });
 
     expect(result.outcome).toBe('completed');
-    expect(readFileSync(join(projectRoot, 'calc.py'), 'utf8')).toBe(FIXED);
+    expect(readFileSync(join(project.projectRoot, 'calc.py'), 'utf8')).toBe(FIXED);
     expect(eventsOf(session.id, 'loop-guard')).toEqual([]);
     // The test failed the same way three times, each time after a different edit.
     const outputs = eventsOf(session.id, 'command-run').map((event) => event.exitCode);
@@ -245,7 +182,7 @@ describe('loop guard', () => {
     const result = await agent.run({ sessionId: session.id, userMessage: 'fix add' });
 
     expect(result.outcome).toBe('completed');
-    expect(readFileSync(join(projectRoot, 'calc.py'), 'utf8')).toBe(FIXED);
+    expect(readFileSync(join(project.projectRoot, 'calc.py'), 'utf8')).toBe(FIXED);
     expect(lastMessage(model, 1)).not.toContain('Outpost');
     const note = lastMessage(model, 2);
     expect(note).toMatch(/^Error \(no-match\): calc\.py: /);
@@ -284,7 +221,7 @@ describe('loop guard', () => {
       { length: 250 },
       (_, index) => `value_${index} = scale(${index}, factor=2)  # entry`,
     );
-    writeFileSync(join(projectRoot, 'values.py'), `${lines.join('\n')}\n`);
+    writeFileSync(join(project.projectRoot, 'values.py'), `${lines.join('\n')}\n`);
     const actions: string[] = [];
     for (const contextWindow of [8192, 32_768]) {
       const failedEdit = () =>
@@ -311,7 +248,7 @@ describe('loop guard', () => {
     const { agent, session } = setup(model);
     const failed = await agent.run({ sessionId: session.id, userMessage: 'fix add' });
     expect(failed.outcome).toBe('failed');
-    const before = loopGuardStateOf(store.sessions.events(session.id));
+    const before = loopGuardStateOf(project.store.sessions.events(session.id));
 
     model.push(readCalc(), reply().text('Done.'));
     const resumed = await agent.run({ sessionId: session.id });
@@ -331,7 +268,7 @@ describe('loop guard', () => {
     const { agent, session } = setup(model);
     const stuck = await agent.run({ sessionId: session.id, userMessage: 'fix add' });
     expect(stuck.outcome).toBe('stuck');
-    expect(loopGuardStateOf(store.sessions.events(session.id)).warnings).toBe(0);
+    expect(loopGuardStateOf(project.store.sessions.events(session.id)).warnings).toBe(0);
 
     model.respond(undefined).push(readCalc(), reply().text('It subtracts.'));
     const next = await agent.run({ sessionId: session.id, userMessage: 'just tell me the bug' });

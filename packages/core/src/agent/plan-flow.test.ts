@@ -1,77 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelMessage, SessionEventData } from '@outpost/protocol';
+import type { ModelMessage } from '@outpost/protocol';
 import { FakeLanguageModel, reply } from '@outpost/test-kit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEventBus } from '../events/event-bus.js';
-import { openStore } from '../store/store.js';
-import type { Store } from '../store/store.js';
-import { createDefaultTools } from '../tool/default-tools.js';
-import type { AgentEvent } from './agent-event.js';
-import { createAgent } from './agent-loop.js';
-import type { AgentOptions } from './agent-loop.js';
-import { createNonInteractiveApprovalPrompt, toolsForPolicy } from './approval-policy.js';
+import { describe, expect, it } from 'vitest';
+import { useAgentProject } from './__fixtures__/agent-project.js';
 import { planStateOf } from './plan-state.js';
-
-let projectRoot: string;
-let dataDirectory: string;
-let store: Store;
 
 const CALC = 'def add(a, b):\n    return a - b  # CALC-CONTENT\n';
 
-beforeEach(() => {
-  projectRoot = realpathSync(mkdtempSync(join(tmpdir(), 'outpost-plan-project-')));
-  dataDirectory = mkdtempSync(join(tmpdir(), 'outpost-plan-store-'));
-  execFileSync('git', ['init', '-q'], { cwd: projectRoot });
-  writeFileSync(join(projectRoot, 'calc.py'), CALC);
-  writeFileSync(
-    join(projectRoot, 'test_calc.py'),
-    'from calc import add\nassert add(2, 3) == 5, "add is wrong"\nprint("ok")\n',
-  );
-  store = openStore({
-    path: join(dataDirectory, 'outpost.db'),
-    keyHex: randomBytes(32).toString('hex'),
-  });
-});
-
-afterEach(() => {
-  store.close();
-  rmSync(projectRoot, { recursive: true, force: true });
-  rmSync(dataDirectory, { recursive: true, force: true });
-});
-
-function setup(model: FakeLanguageModel, overrides: Partial<AgentOptions> = {}) {
-  const events = createEventBus<AgentEvent>();
-  const seen: AgentEvent[] = [];
-  events.subscribe((event) => seen.push(event));
-  const agent = createAgent({
-    model,
-    tools: toolsForPolicy(createDefaultTools(), 'full-auto'),
-    sessions: store.sessions,
-    events,
-    approval: { policy: 'full-auto', prompt: createNonInteractiveApprovalPrompt('full-auto') },
-    projectRoot,
-    systemPrompt: 'You are a test agent.',
-    maxSteps: 10,
-    ...overrides,
-  });
-  const session = store.sessions.create({
-    title: 'plan',
-    projectRoot,
-    provider: model.provider,
-    model: model.modelId,
-  });
-  return { agent, session, seen };
-}
-
-const eventsOf = <Type extends SessionEventData['type']>(sessionId: string, type: Type) =>
-  store.sessions
-    .events(sessionId)
-    .map((event) => event.data)
-    .filter((data): data is Extract<SessionEventData, { type: Type }> => data.type === type);
+const project = useAgentProject({ name: 'plan', calc: CALC, maxSteps: 10 });
+const { setup, eventsOf } = project;
 
 const PLAN = {
   subtasks: [
@@ -103,7 +41,7 @@ describe('planning', () => {
 
     expect(result.outcome).toBe('completed');
     expect(result.totals.steps).toBe(5);
-    expect(readFileSync(join(projectRoot, 'calc.py'), 'utf8')).toContain('return a + b');
+    expect(readFileSync(join(project.projectRoot, 'calc.py'), 'utf8')).toContain('return a + b');
     expect(result.finalText).toBe(
       'Finished the plan (2 subtasks):\n' +
         '✓ 1. Find why test_calc.py fails — add() returns a - b: the operator is wrong.\n' +
@@ -147,10 +85,9 @@ describe('planning', () => {
       { step: 0, role: 'coder', subtaskId: '1', reason: 'subtask 1 of 2' },
       { step: 2, role: 'coder', subtaskId: '2', reason: 'subtask 2 of 2' },
     ]);
-    expect(planStateOf(store.sessions.events(session.id))?.subtasks.map((s) => s.status)).toEqual([
-      'done',
-      'done',
-    ]);
+    expect(
+      planStateOf(project.store.sessions.events(session.id))?.subtasks.map((s) => s.status),
+    ).toEqual(['done', 'done']);
 
     // Each subtask's requests: the system prompt, its brief, and its own messages only.
     const [, first, , second, secondAnswer] = model.calls;
@@ -307,7 +244,7 @@ describe('planning', () => {
   it('hands off to the next subtask when resumed after an answer it had not yet taken', async () => {
     const model = new FakeLanguageModel().push(reply().text('Fixed.'));
     const { agent, session } = setup(model);
-    store.sessions.appendEvents(session.id, [
+    project.store.sessions.appendEvents(session.id, [
       { type: 'user-message', text: TASK },
       {
         type: 'plan',
